@@ -1,0 +1,17 @@
+# Writes a C++ file holding every rules/*.json as a string, so the catalog
+# ships inside the binary. Run as: cmake -DOUT=... -DRULES_DIR=... -P this
+file(GLOB files ${RULES_DIR}/*.json)
+list(SORT files)
+set(body "// Generated from rules/*.json by cmake/embed_rules.cmake.\n")
+string(APPEND body "#include \"engine/catalog.hpp\"\n\n")
+string(APPEND body "namespace byos::engine {\n\n")
+string(APPEND body "std::vector<EmbeddedRule> const& embedded_rules()\n{\n")
+string(APPEND body "    static std::vector<EmbeddedRule> const rules = {\n")
+foreach(f ${files})
+  get_filename_component(name ${f} NAME)
+  file(READ ${f} text)
+  string(APPEND body "        {\"rules/${name}\", R\"byosrule(${text})byosrule\"},\n")
+endforeach()
+string(APPEND body "    };\n    return rules;\n}\n\n}\n")
+file(WRITE ${OUT}.tmp "${body}")
+file(COPY_FILE ${OUT}.tmp ${OUT} ONLY_IF_DIFFERENT)

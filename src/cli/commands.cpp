@@ -1,0 +1,184 @@
+#include "cli/commands.hpp"
+
+#include "engine/audit.hpp"
+#include "input/loader.hpp"
+#include "util/files.hpp"
+
+#include <chrono>
+#include <cstdlib>
+#include <ctime>
+#include <ostream>
+
+namespace byos::cli {
+
+namespace {
+
+void print_error(std::ostream& err, Error const& error)
+{
+    err << "byos-audit: error: " << error.describe() << "\n";
+}
+
+// ISO 8601 UTC. SOURCE_DATE_EPOCH, when set, fixes the clock so that
+// reports are reproducible byte for byte.
+std::string now_utc()
+{
+    std::time_t t = std::time(nullptr);
+    if (char const* epoch = std::getenv("SOURCE_DATE_EPOCH"))
+        t = static_cast<std::time_t>(std::strtoll(epoch, nullptr, 10));
+    std::tm tm{};
+    gmtime_r(&t, &tm);
+    char buffer[32];
+    std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    return buffer;
+}
+
+Result<engine::Catalog> load_catalog(Options const& options)
+{
+    auto catalog = engine::Catalog::builtin();
+    if (!catalog)
+        return catalog;
+    for (auto const& dir : options.rule_dirs)
+        if (auto error = catalog->add_directory(dir))
+            return *error;
+    return catalog;
+}
+
+int exit_code_for(engine::AuditResult const& result, FailOn fail_on)
+{
+    if (!result.complete())
+        return exit_incomplete;
+    if (fail_on == FailOn::never)
+        return exit_clean;
+    auto const threshold = static_cast<int>(fail_on);
+    for (auto const& f : result.findings)
+        if (f.status == engine::Status::failed &&
+            static_cast<int>(f.level) >= threshold)
+            return exit_findings;
+    return exit_clean;
+}
+
+int check(Options const& options, std::vector<std::string> const& args,
+          std::ostream& out, std::ostream& err, bool out_is_terminal)
+{
+    auto const started = now_utc();
+    auto catalog = load_catalog(options);
+    if (!catalog) {
+        print_error(err, catalog.error());
+        return exit_usage;
+    }
+
+    model::Estate estate;
+    std::vector<std::string> warnings;
+    for (auto const& input : options.inputs) {
+        if (auto error = input::load(input, estate, warnings)) {
+            print_error(err, *error);
+            return exit_usage;
+        }
+    }
+    input::finish(estate);
+
+    auto result = engine::audit(estate, *catalog, options.audit);
+    warnings.insert(warnings.end(), result.warnings.begin(),
+                    result.warnings.end());
+    for (auto const& warning : warnings)
+        err << "byos-audit: warning: " << warning << "\n";
+
+    report::Context context{result,  *catalog,    estate, options.audit,
+                            started, now_utc(), args};
+    report::TextStyle style;
+    style.verbose = options.verbose;
+    style.color = out_is_terminal && !options.output &&
+                  std::getenv("NO_COLOR") == nullptr;
+    auto text = report::render(options.format, context, style);
+    if (options.quiet && options.format == report::Format::text)
+        text = text.substr(text.rfind("\n\n") + 2);
+
+    if (options.output) {
+        if (auto error = write_file_atomically(*options.output, text)) {
+            print_error(err, *error);
+            return exit_usage;
+        }
+    } else {
+        out << text << std::flush;
+    }
+    return exit_code_for(result, options.fail_on);
+}
+
+int rules_list(Options const& options, std::ostream& out, std::ostream& err)
+{
+    auto catalog = load_catalog(options);
+    if (!catalog) {
+        print_error(err, catalog.error());
+        return exit_usage;
+    }
+    for (auto const& rule : catalog->rules()) {
+        std::string level = engine::to_string(rule.level);
+        level.resize(8, ' ');
+        std::string resource = engine::to_string(rule.resource);
+        resource.resize(13, ' ');
+        out << rule.id << "  " << level << resource << rule.title << "\n";
+    }
+    return exit_clean;
+}
+
+int rules_show(Options const& options, std::ostream& out, std::ostream& err)
+{
+    auto catalog = load_catalog(options);
+    if (!catalog) {
+        print_error(err, catalog.error());
+        return exit_usage;
+    }
+    auto const* rule = catalog->find(options.rule_id);
+    if (!rule) {
+        err << "byos-audit: error: no rule " << options.rule_id
+            << " (byos-audit rules lists them)\n";
+        return exit_usage;
+    }
+
+    std::string scenarios;
+    for (auto s : {engine::Scenario::stt, engine::Scenario::tts,
+                   engine::Scenario::both})
+        if (rule->applies_in(s))
+            scenarios += (scenarios.empty() ? "" : ", ") +
+                         std::string(engine::to_string(s));
+
+    out << rule->id << " " << rule->name << ": " << rule->title << "\n\n"
+        << "Level:     " << engine::to_string(rule->level) << "\n"
+        << "Lands on:  " << engine::to_string(rule->resource) << "\n"
+        << "Scenarios: " << scenarios
+        << (rule->speech_studio_only ? " (with --speech-studio)" : "")
+        << "\n\n"
+        << "Why it matters\n  " << rule->rationale << "\n\n"
+        << "Fix with az\n  " << rule->remediation_az << "\n\n"
+        << "Fix in the portal\n";
+    for (std::size_t i = 0; i < rule->remediation_portal.size(); ++i)
+        out << "  " << i + 1 << ". " << rule->remediation_portal[i] << "\n";
+    out << "\nGuidance\n  " << rule->guidance << "\n  " << rule->help_uri
+        << "\n";
+    return exit_clean;
+}
+
+}
+
+int run(Options const& options, std::vector<std::string> const& args,
+        std::ostream& out, std::ostream& err, bool out_is_terminal)
+{
+    switch (options.command) {
+    case Command::help: out << help_text(); return exit_clean;
+    case Command::version:
+        out << "byos-audit " << BYOS_AUDIT_VERSION << "\n";
+        return exit_clean;
+    case Command::check:
+        return check(options, args, out, err, out_is_terminal);
+    case Command::scan:
+        err << "byos-audit: error: scan (live audit of Azure) is not "
+               "available in this version; audit exported JSON with "
+               "check\n";
+        return exit_usage;
+    case Command::rules_list: return rules_list(options, out, err);
+    case Command::rules_show: return rules_show(options, out, err);
+    }
+    return exit_internal;
+}
+
+}

@@ -1,0 +1,192 @@
+#include "cli/options.hpp"
+
+#include <boost/program_options.hpp>
+
+namespace byos::cli {
+
+namespace po = boost::program_options;
+
+namespace {
+
+po::options_description audit_options()
+{
+    po::options_description o("Options for check");
+    o.add_options()
+        ("scenario", po::value<std::string>()->default_value("stt"),
+         "stt, tts or both: which BYOS guidance the storage account must "
+         "follow (a Speech resource tagged byos-audit-scenario overrides "
+         "it)")
+        ("speech-studio", po::bool_switch(),
+         "also check what Speech Studio needs (BYOS018, BYOS022)")
+        ("rules", po::value<std::vector<std::string>>()->composing(),
+         "a folder of rule files that add to or replace the built-in "
+         "rules (repeatable)")
+        ("format", po::value<std::string>()->default_value("text"),
+         "text, json or sarif")
+        ("output,o", po::value<std::string>(),
+         "write the report to this file (atomically) instead of stdout")
+        ("fail-on", po::value<std::string>()->default_value("warning"),
+         "error, warning, note or never: the lowest level that makes the "
+         "exit code 1")
+        ("verbose,v", po::bool_switch(),
+         "show what each finding read, its related resource and its fix")
+        ("quiet,q", po::bool_switch(),
+         "print only the summary of a text report");
+    return o;
+}
+
+template <class T>
+Result<T> pick(std::string const& option, std::string const& value,
+               std::initializer_list<std::pair<char const*, T>> choices)
+{
+    std::string allowed;
+    for (auto const& [name, choice] : choices) {
+        if (value == name)
+            return choice;
+        allowed += (allowed.empty() ? "" : ", ") + std::string(name);
+    }
+    return Error{"", "", "--" + option + " takes " + allowed + ", not '" +
+                             value + "'"};
+}
+
+Status read_audit_options(po::variables_map const& vm, Options& options)
+{
+    auto scenario = pick<engine::Scenario>(
+        "scenario", vm["scenario"].as<std::string>(),
+        {{"stt", engine::Scenario::stt},
+         {"tts", engine::Scenario::tts},
+         {"both", engine::Scenario::both}});
+    if (!scenario)
+        return scenario.error();
+    options.audit.scenario = *scenario;
+    options.audit.speech_studio = vm["speech-studio"].as<bool>();
+
+    auto format = pick<report::Format>(
+        "format", vm["format"].as<std::string>(),
+        {{"text", report::Format::text},
+         {"json", report::Format::json},
+         {"sarif", report::Format::sarif}});
+    if (!format)
+        return format.error();
+    options.format = *format;
+
+    auto fail_on = pick<FailOn>("fail-on", vm["fail-on"].as<std::string>(),
+                                {{"error", FailOn::error},
+                                 {"warning", FailOn::warning},
+                                 {"note", FailOn::note},
+                                 {"never", FailOn::never}});
+    if (!fail_on)
+        return fail_on.error();
+    options.fail_on = *fail_on;
+
+    if (vm.count("rules"))
+        options.rule_dirs = vm["rules"].as<std::vector<std::string>>();
+    if (vm.count("output"))
+        options.output = vm["output"].as<std::string>();
+    options.verbose = vm["verbose"].as<bool>();
+    options.quiet = vm["quiet"].as<bool>();
+    return std::nullopt;
+}
+
+}
+
+std::string help_text()
+{
+    std::ostringstream out;
+    out << "usage: byos-audit check [OPTIONS] FILE...\n"
+           "       byos-audit rules [--rules DIR]\n"
+           "       byos-audit rules show ID [--rules DIR]\n"
+           "       byos-audit scan\n"
+           "       byos-audit --help | --version\n"
+           "\n"
+           "Audits Azure 'bring your own storage' (BYOS) Speech resources and "
+           "their\nstorage accounts against Microsoft's BYOS guidance.\n"
+           "\n"
+           "Commands:\n"
+           "  check FILE...   audit JSON files: snapshots, or what az, ARM "
+           "and Resource\n"
+           "                  Graph print; KIND=FILE says what an empty list "
+           "holds\n"
+           "  rules           list the rule catalog\n"
+           "  rules show ID   print one rule's rationale, fix and references\n"
+           "  scan            live audit of Azure (not in this version)\n"
+           "\n"
+        << audit_options()
+        << "\n"
+           "Exit codes:\n"
+           "  0  no finding at or above --fail-on\n"
+           "  1  findings at or above --fail-on\n"
+           "  2  usage error or unreadable input (nothing is written)\n"
+           "  3  audit incomplete: something could not be read or "
+           "evaluated\n"
+           "     (3 outranks 1)\n"
+           "  4  internal error\n";
+    return out.str();
+}
+
+Result<Options> parse_options(std::vector<std::string> const& args)
+{
+    Options options;
+    if (args.empty() || args[0] == "--help" || args[0] == "-h" ||
+        args[0] == "help")
+        return options;
+    if (args[0] == "--version") {
+        options.command = Command::version;
+        return options;
+    }
+
+    auto const& command = args[0];
+    std::vector<std::string> rest(args.begin() + 1, args.end());
+
+    po::options_description visible = audit_options();
+    po::options_description hidden;
+    hidden.add_options()(
+        "input", po::value<std::vector<std::string>>()->composing(), "");
+    hidden.add_options()("help,h", po::bool_switch(), "");
+    po::options_description all;
+    all.add(visible).add(hidden);
+    po::positional_options_description positional;
+    positional.add("input", -1);
+
+    po::variables_map vm;
+    try {
+        po::store(po::command_line_parser(rest)
+                      .options(all)
+                      .positional(positional)
+                      .run(),
+                  vm);
+        po::notify(vm);
+    } catch (po::error const& e) {
+        return Error{"", "", e.what()};
+    }
+    if (vm["help"].as<bool>())
+        return options;
+
+    if (auto error = read_audit_options(vm, options))
+        return *error;
+    if (vm.count("input"))
+        options.inputs = vm["input"].as<std::vector<std::string>>();
+
+    if (command == "check") {
+        options.command = Command::check;
+        if (options.inputs.empty())
+            return Error{"", "", "check needs at least one FILE"};
+    } else if (command == "scan") {
+        options.command = Command::scan;
+    } else if (command == "rules") {
+        options.command = Command::rules_list;
+        if (!options.inputs.empty()) {
+            if (options.inputs[0] != "show" || options.inputs.size() != 2)
+                return Error{"", "", "usage: byos-audit rules show ID"};
+            options.command = Command::rules_show;
+            options.rule_id = options.inputs[1];
+        }
+        options.inputs.clear();
+    } else {
+        return Error{"", "", "unknown command '" + command +
+                                 "' (try byos-audit --help)"};
+    }
+    return options;
+}
+
+}

@@ -1,0 +1,65 @@
+#pragma once
+
+// The command line: which command runs, with which settings. Parsing is
+// separate from running so that tests can check both.
+
+#include "engine/pair_facts.hpp"
+#include "engine/rule.hpp"
+#include "report/report.hpp"
+#include "util/error.hpp"
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace byos::cli {
+
+// The exit codes, documented in --help and the README.
+enum ExitCode : int
+{
+    exit_clean = 0,        // nothing at or above --fail-on
+    exit_findings = 1,     // findings at or above --fail-on
+    exit_usage = 2,        // bad command line or bad input
+    exit_incomplete = 3,   // something could not be read or evaluated
+    exit_internal = 4,     // a bug in byos-audit
+};
+
+enum class Command
+{
+    help,
+    version,
+    check,
+    scan,
+    rules_list,
+    rules_show,
+};
+
+// The lowest level that fails the run; `never` fails nothing.
+enum class FailOn
+{
+    note,
+    warning,
+    error,
+    never,
+};
+
+struct Options
+{
+    Command command = Command::help;
+    std::vector<std::string> inputs;       // check: files
+    std::string rule_id;                   // rules show
+    std::vector<std::string> rule_dirs;
+    engine::AuditOptions audit;
+    report::Format format = report::Format::text;
+    std::optional<std::string> output;
+    FailOn fail_on = FailOn::warning;
+    bool verbose = false;
+    bool quiet = false;
+};
+
+// Parses argv (without the program name). An Error means a usage error.
+Result<Options> parse_options(std::vector<std::string> const& args);
+
+std::string help_text();
+
+}

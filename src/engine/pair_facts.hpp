@@ -1,0 +1,62 @@
+#pragma once
+
+// The facts the condition language cannot express over raw JSON (effective
+// role assignments across scopes, the tenant of a subscription, region
+// geographies, how many Speech accounts share a storage account) are
+// computed here, once per Speech account and storage account pair, and
+// exposed to rules under `pair.`.
+
+#include "engine/condition.hpp"
+#include "engine/rule.hpp"
+#include "model/estate.hpp"
+
+#include <boost/json/value.hpp>
+
+#include <string>
+#include <string_view>
+
+namespace byos::engine {
+
+// True for the names that may follow `pair.` in a field path.
+bool is_known_fact(std::string_view name);
+
+struct AuditOptions
+{
+    Scenario scenario = Scenario::stt;
+    bool speech_studio = false;
+};
+
+// One Speech account and the storage account its userOwnedStorage names
+// (none for a non-BYOS account), with everything rules read about them.
+struct Subject
+{
+    model::Resource const* speech = nullptr;
+    model::Resource const* storage = nullptr;   // when present
+    std::string storage_id;                     // as written; may be empty
+    model::Presence storage_presence = model::Presence::unknown;
+    std::string storage_unknown;                // why, when unknown
+    Scenario scenario = Scenario::stt;
+    std::string subscription;                   // lower-case GUID
+
+    boost::json::value pair;                    // the pair.* facts
+    boost::json::value const* blob = nullptr;   // when present
+    boost::json::value storage_marker;          // $unknown otherwise
+    boost::json::value blob_marker;
+
+    Roots roots() const;
+};
+
+// The storage account IDs a Speech account names, as written (the array
+// form of the spec and the single-object form some documents show).
+std::vector<std::string> user_owned_storage_ids(
+    model::Resource const& speech);
+
+// Builds the subject for `speech` and `storage_id` (empty for none).
+// `warnings` receives problems such as an unknown scenario tag.
+Subject make_subject(model::Estate const& estate,
+                     model::Resource const& speech,
+                     std::string const& storage_id,
+                     AuditOptions const& options,
+                     std::vector<std::string>& warnings);
+
+}

@@ -1,0 +1,74 @@
+#include "json/document.hpp"
+
+#include "json/source_index.hpp"
+
+#include <boost/json/monotonic_resource.hpp>
+#include <boost/json/stream_parser.hpp>
+
+namespace byos::json {
+
+namespace {
+
+std::string where(std::string_view text, std::size_t offset)
+{
+    auto const at = position_of_offset(text, offset);
+    return "line " + std::to_string(at.line) + ", column " +
+           std::to_string(at.column);
+}
+
+std::string explain(boost::system::error_code const& ec)
+{
+    namespace bj = boost::json;
+    if (ec == bj::error::too_deep)
+        return "nesting deeper than " + std::to_string(max_nesting) +
+               " levels";
+    if (ec == bj::error::syntax)
+        return "invalid JSON";
+    if (ec == bj::error::incomplete)
+        return "unexpected end of file (truncated JSON?)";
+    if (ec == bj::error::exponent_overflow)
+        return "number out of range";
+    if (ec == bj::error::expected_hex_digit ||
+        ec == bj::error::illegal_trailing_surrogate ||
+        ec == bj::error::illegal_leading_surrogate)
+        return "invalid string: " + ec.message();
+    if (ec == bj::error::extra_data)
+        return "unexpected data after the JSON value";
+    return ec.message();
+}
+
+}
+
+Result<boost::json::value> parse(std::string_view text,
+                                 std::string const& path,
+                                 ParseOptions options)
+{
+    if (text.empty())
+        return Error{path, "", "file is empty"};
+
+    boost::json::parse_options opts;
+    opts.max_depth = max_nesting;
+    opts.allow_comments = options.allow_comments;
+    opts.allow_trailing_commas = options.allow_comments;
+    opts.allow_invalid_utf8 = false;
+
+    // A monotonic arena: documents are read once and never edited, and it
+    // halves the allocations of a large snapshot.
+    boost::json::stream_parser parser(
+        boost::json::make_shared_resource<boost::json::monotonic_resource>(),
+        opts);
+
+    boost::system::error_code ec;
+    auto const used = parser.write(text.data(), text.size(), ec);
+    if (!ec)
+        parser.finish(ec);
+    if (ec) {
+        // On failure `write` reports how far it got: that is where the
+        // error is. `finish` fails only at the end of the text.
+        auto const offset = used < text.size() ? used : text.size();
+        return Error{path, where(text, offset), explain(ec)};
+    }
+    return parser.release();
+}
+
+}

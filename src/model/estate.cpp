@@ -1,0 +1,114 @@
+#include "model/estate.hpp"
+
+#include "model/arm_id.hpp"
+#include "model/regions.hpp"
+#include "util/strings.hpp"
+
+namespace byos::model {
+
+namespace {
+
+std::string_view string_field(boost::json::object const* object,
+                              std::string_view key)
+{
+    if (!object)
+        return {};
+    auto const* value = object->if_contains(key);
+    if (!value || !value->is_string())
+        return {};
+    return value->get_string();
+}
+
+}
+
+std::string_view Resource::name() const
+{
+    auto const name = string_field(json, "name");
+    return name.empty() ? last_segment(id) : name;
+}
+
+std::string_view Resource::location() const
+{
+    return string_field(json, "location");
+}
+
+std::string Gap::describe() const
+{
+    std::string out = what;
+    if (!scope.empty())
+        out += " of " + scope;
+    out += " could not be read";
+    std::string detail;
+    if (status)
+        detail = std::to_string(status);
+    if (!code.empty())
+        detail += (detail.empty() ? "" : " ") + code;
+    if (!message.empty())
+        detail += (detail.empty() ? "" : ": ") + message;
+    if (!detail.empty())
+        out += " (" + detail + ")";
+    return out;
+}
+
+Presence Estate::storage_presence(std::string const& key,
+                                  Gap const** why) const
+{
+    *why = nullptr;
+    if (storage_by_key.count(key))
+        return Presence::present;
+    if (storage_not_found.count(key))
+        return Presence::not_found;
+    if (auto const gap = storage_gaps.find(key); gap != storage_gaps.end()) {
+        *why = &gap->second;
+        return Presence::unknown;
+    }
+    // A complete listing of the subscription proves it does not exist.
+    if (storage_listed_subscriptions.count(subscription_of(key)))
+        return Presence::not_found;
+    return Presence::unknown;
+}
+
+Resource const* Estate::blob_service_of(std::string const& storage_key,
+                                        Gap const** why) const
+{
+    *why = nullptr;
+    if (auto const it = blob_by_storage.find(storage_key);
+        it != blob_by_storage.end())
+        return it->second;
+    if (auto const gap = blob_gaps.find(storage_key); gap != blob_gaps.end())
+        *why = &gap->second;
+    return nullptr;
+}
+
+std::optional<Gap> Estate::role_assignment_gap(
+    std::string const& storage_key, std::string const& principal_key) const
+{
+    auto const matches = [&](RoleCoverage const& c) {
+        return is_scope_at_or_above(c.scope_key, storage_key) &&
+               (c.principal_key.empty() || c.principal_key == principal_key);
+    };
+
+    for (auto const& [coverage, gap] : role_gaps)
+        if (matches(coverage))
+            return gap;
+    if (role_assignments_given)
+        return std::nullopt;
+    for (auto const& coverage : role_coverage)
+        if (matches(coverage))
+            return std::nullopt;
+    return Gap{"role assignments", storage_key, 0, "NotCollected",
+               "the input holds no role assignments for this storage "
+               "account",
+               {}};
+}
+
+std::optional<std::string> Estate::geography_of(
+    std::string const& region) const
+{
+    if (auto const it = region_geographies.find(region);
+        it != region_geographies.end())
+        return it->second;
+    return builtin_geography_group(region);
+}
+
+}

@@ -1,0 +1,95 @@
+#include "report/report.hpp"
+
+namespace byos::report {
+
+namespace bj = boost::json;
+
+namespace {
+
+bj::object resource(Context const& c, engine::ResourceRef const& r)
+{
+    bj::object out{{"id", r.id}, {"kind", r.kind}};
+    if (r.source.file < c.estate.files.size()) {
+        out["file"] = c.estate.files[r.source.file];
+        if (r.source.at.line) {
+            out["line"] = r.source.at.line;
+            out["column"] = r.source.at.column;
+        }
+    }
+    return out;
+}
+
+bj::object finding(Context const& c, engine::Finding const& f)
+{
+    auto const& rule = c.catalog.rules()[f.rule];
+    bj::object out{
+        {"ruleId", rule.id},
+        {"ruleName", rule.name},
+        {"status", engine::to_string(f.status)},
+        {"level", engine::to_string(f.level)},
+        {"scenario", engine::to_string(f.scenario)},
+        {"resource", resource(c, f.primary)},
+    };
+    if (!f.related.id.empty())
+        out["related"] = resource(c, f.related);
+    if (f.status == engine::Status::failed)
+        out["message"] = f.message;
+    else
+        out["reason"] = f.reason;
+
+    bj::array evidence;
+    for (auto const& e : f.evidence)
+        evidence.push_back(bj::object{{"field", e.field},
+                                      {"found", e.found},
+                                      {"test", e.expected}});
+    out["evidence"] = std::move(evidence);
+    return out;
+}
+
+bj::object gap(model::Gap const& g)
+{
+    return bj::object{{"what", g.what},     {"scope", g.scope},
+                      {"status", g.status}, {"code", g.code},
+                      {"message", g.message}};
+}
+
+}
+
+std::string json_report(Context const& c)
+{
+    auto const& r = c.result;
+    bj::object summary{
+        {"pairs", r.subjects.size()},
+        {"rules", c.catalog.rules().size()},
+        {"failed", r.count(engine::Status::failed)},
+        {"passed", r.count(engine::Status::passed)},
+        {"notEvaluated", r.count(engine::Status::not_evaluated)},
+        {"notApplicable", r.count(engine::Status::not_applicable)},
+    };
+
+    bj::array findings;
+    for (auto const& f : r.findings)
+        findings.push_back(finding(c, f));
+    bj::array gaps;
+    for (auto const& g : r.gaps)
+        gaps.push_back(gap(g));
+
+    bj::object report{
+        {"tool", bj::object{{"name", "byos-audit"},
+                            {"version", BYOS_AUDIT_VERSION}}},
+        {"scenario", engine::to_string(c.options.scenario)},
+        {"speechStudio", c.options.speech_studio},
+        {"complete", r.complete()},
+        {"summary", std::move(summary)},
+        {"findings", std::move(findings)},
+        {"notAudited", std::move(gaps)},
+    };
+    if (r.nothing_to_audit)
+        report["notAudited"].get_array().push_back(bj::object{
+            {"what", "Speech accounts"},
+            {"message", "the input holds no SpeechServices account and no "
+                        "listing that proves there is none"}});
+    return pretty(report);
+}
+
+}

@@ -1,0 +1,57 @@
+#pragma once
+
+// Reports turn an AuditResult into text for terminals, JSON for scripts and
+// SARIF 2.1.0 for code scanning. They are pure functions from the result to
+// a string; writing is done once, atomically, by the caller.
+
+#include "engine/audit.hpp"
+#include "engine/catalog.hpp"
+#include "model/estate.hpp"
+
+#include <boost/json/value.hpp>
+
+#include <string>
+#include <vector>
+
+namespace byos::report {
+
+enum class Format
+{
+    text,
+    json,
+    sarif,
+};
+
+std::optional<Format> format_named(std::string_view name);
+
+struct Context
+{
+    engine::AuditResult const& result;
+    engine::Catalog const& catalog;
+    model::Estate const& estate;
+    engine::AuditOptions options;
+    std::string started;          // ISO 8601 UTC
+    std::string finished;
+    std::vector<std::string> arguments;   // the command line, secret-free
+};
+
+struct TextStyle
+{
+    bool color = false;
+    bool verbose = false;         // evidence and reasons for every finding
+};
+
+std::string text_report(Context const& context, TextStyle style);
+std::string json_report(Context const& context);
+std::string sarif_report(Context const& context);
+
+std::string render(Format format, Context const& context, TextStyle style);
+
+// JSON with two-space indentation and a final newline, keys in insertion
+// order: reports are read by people and diffed in pull requests.
+std::string pretty(boost::json::value const& value);
+
+// "path:line:column", or the path alone when the line is unknown.
+std::string where(model::Estate const& estate, model::Source const& source);
+
+}

@@ -1,0 +1,206 @@
+#include "report/report.hpp"
+
+#include "model/arm_id.hpp"
+
+#include <cctype>
+#include <cstdio>
+
+namespace byos::report {
+
+namespace bj = boost::json;
+
+namespace {
+
+char const* sarif_level(engine::Level level)
+{
+    switch (level) {
+    case engine::Level::error: return "error";
+    case engine::Level::warning: return "warning";
+    case engine::Level::note: return "note";
+    }
+    return "note";
+}
+
+// GitHub ranks security alerts by this score (0.0 to 10.0).
+char const* security_severity(engine::Level level)
+{
+    switch (level) {
+    case engine::Level::error: return "8.0";
+    case engine::Level::warning: return "5.0";
+    case engine::Level::note: return "2.0";
+    }
+    return "2.0";
+}
+
+// A stable 64-bit FNV-1a hash, printed in hex, for fingerprints.
+std::string fingerprint(std::string const& text)
+{
+    std::uint64_t hash = 14695981039346656037ull;
+    for (unsigned char ch : text) {
+        hash ^= ch;
+        hash *= 1099511628211ull;
+    }
+    char buffer[17];
+    std::snprintf(buffer, sizeof buffer, "%016llx",
+                  static_cast<unsigned long long>(hash));
+    return buffer;
+}
+
+// A relative URI for a path as the user gave it.
+std::string uri_of(std::string const& path)
+{
+    std::string out;
+    for (unsigned char ch : path) {
+        if (std::isalnum(ch) || ch == '/' || ch == '.' || ch == '-' ||
+            ch == '_' || ch == '~') {
+            out += static_cast<char>(ch);
+        } else {
+            char buffer[4];
+            std::snprintf(buffer, sizeof buffer, "%%%02X", ch);
+            out += buffer;
+        }
+    }
+    while (out.rfind("./", 0) == 0)
+        out.erase(0, 2);
+    return out;
+}
+
+bj::object rule_descriptor(engine::Rule const& rule)
+{
+    std::string markdown = rule.rationale + "\n\n**Fix with az:**\n\n```\n" +
+                           rule.remediation_az + "\n```\n\n**In the portal:**\n\n";
+    std::string text = rule.rationale + "\n\nFix with az: " +
+                       rule.remediation_az + "\n\nIn the portal:\n";
+    for (std::size_t i = 0; i < rule.remediation_portal.size(); ++i) {
+        markdown += std::to_string(i + 1) + ". " +
+                    rule.remediation_portal[i] + "\n";
+        text += std::to_string(i + 1) + ". " + rule.remediation_portal[i] +
+                "\n";
+    }
+    markdown += "\nGuidance: [" + rule.guidance + "](" + rule.help_uri + ")";
+    text += "\nGuidance: " + rule.guidance + " (" + rule.help_uri + ")";
+
+    bj::array tags;
+    for (auto const& tag : rule.tags)
+        tags.emplace_back(tag);
+    return bj::object{
+        {"id", rule.id},
+        {"name", rule.name},
+        {"shortDescription", bj::object{{"text", rule.title}}},
+        {"fullDescription", bj::object{{"text", rule.rationale}}},
+        {"help", bj::object{{"text", text}, {"markdown", markdown}}},
+        {"helpUri", rule.help_uri},
+        {"defaultConfiguration",
+         bj::object{{"level", sarif_level(rule.level)}}},
+        {"properties",
+         bj::object{{"tags", std::move(tags)},
+                    {"security-severity", security_severity(rule.level)}}},
+    };
+}
+
+bj::object location(Context const& c, engine::ResourceRef const& r)
+{
+    bj::object out{
+        {"logicalLocations",
+         bj::array{bj::object{{"fullyQualifiedName", r.id},
+                              {"kind", "resource"}}}}};
+    if (r.source.file < c.estate.files.size()) {
+        bj::object physical{
+            {"artifactLocation",
+             bj::object{{"uri", uri_of(c.estate.files[r.source.file])}}}};
+        auto const line = r.source.at.line ? r.source.at.line : 1;
+        auto const column = r.source.at.line ? r.source.at.column : 1;
+        physical["region"] =
+            bj::object{{"startLine", line}, {"startColumn", column}};
+        out["physicalLocation"] = std::move(physical);
+    }
+    return out;
+}
+
+bj::object result_object(Context const& c, engine::Finding const& f)
+{
+    auto const& rule = c.catalog.rules()[f.rule];
+    bj::object out{
+        {"ruleId", rule.id},
+        {"ruleIndex", f.rule},
+        {"level", sarif_level(f.level)},
+        {"message", bj::object{{"text", f.message}}},
+        {"locations", bj::array{location(c, f.primary)}},
+    };
+    if (!f.related.id.empty()) {
+        auto related = location(c, f.related);
+        related["id"] = 1;
+        related["message"] =
+            bj::object{{"text", "the " + f.related.kind + " of the pair"}};
+        out["relatedLocations"] = bj::array{std::move(related)};
+    }
+    out["partialFingerprints"] = bj::object{
+        {"byosAuditFinding/v1",
+         fingerprint(rule.id + "|" + model::id_key(f.primary.id) + "|" +
+                     model::id_key(f.related.id))}};
+    return out;
+}
+
+}
+
+std::string sarif_report(Context const& c)
+{
+    bj::array rules;
+    for (auto const& rule : c.catalog.rules())
+        rules.push_back(rule_descriptor(rule));
+
+    bj::array results;
+    bj::array notifications;
+    for (auto const& f : c.result.findings) {
+        if (f.status == engine::Status::failed) {
+            results.push_back(result_object(c, f));
+            continue;
+        }
+        auto const& rule = c.catalog.rules()[f.rule];
+        notifications.push_back(bj::object{
+            {"level", "warning"},
+            {"message", bj::object{{"text", rule.id + " not evaluated on " +
+                                                f.primary.id + ": " +
+                                                f.reason}}},
+            {"associatedRule", bj::object{{"id", rule.id},
+                                          {"index", f.rule}}},
+        });
+    }
+    for (auto const& gap : c.result.gaps)
+        notifications.push_back(bj::object{
+            {"level", "warning"},
+            {"message", bj::object{{"text", gap.describe()}}}});
+
+    bj::object invocation{
+        {"executionSuccessful", c.result.complete()},
+        {"toolExecutionNotifications", std::move(notifications)},
+    };
+    if (!c.started.empty())
+        invocation["startTimeUtc"] = c.started;
+    if (!c.finished.empty())
+        invocation["endTimeUtc"] = c.finished;
+
+    bj::object driver{
+        {"name", "byos-audit"},
+        {"fullName", "byos-audit BYOS Speech and storage auditor"},
+        {"version", BYOS_AUDIT_VERSION},
+        {"semanticVersion", BYOS_AUDIT_VERSION},
+        {"informationUri", "https://github.com/byos-audit/byos-audit"},
+        {"rules", std::move(rules)},
+    };
+
+    bj::object sarif{
+        {"$schema", "https://json.schemastore.org/sarif-2.1.0.json"},
+        {"version", "2.1.0"},
+        {"runs",
+         bj::array{bj::object{
+             {"tool", bj::object{{"driver", std::move(driver)}}},
+             {"invocations", bj::array{std::move(invocation)}},
+             {"results", std::move(results)},
+             {"columnKind", "utf16CodeUnits"},
+         }}},
+    };
+    return pretty(sarif);
+}
+
+}

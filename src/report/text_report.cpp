@@ -1,0 +1,112 @@
+#include "report/report.hpp"
+
+#include <array>
+
+namespace byos::report {
+
+namespace {
+
+using engine::Finding;
+using engine::Level;
+using engine::Status;
+
+struct Paint
+{
+    bool on;
+
+    std::string operator()(char const* code, std::string const& text) const
+    {
+        return on ? std::string("\033[") + code + "m" + text + "\033[0m"
+                  : text;
+    }
+};
+
+char const* level_color(Level level)
+{
+    switch (level) {
+    case Level::error: return "1;31";
+    case Level::warning: return "1;33";
+    case Level::note: return "1;36";
+    }
+    return "0";
+}
+
+std::string plural(std::size_t n, char const* word)
+{
+    return std::to_string(n) + " " + word + (n == 1 ? "" : "s");
+}
+
+void finding_lines(std::string& out, Context const& c, Finding const& f,
+                   TextStyle style, Paint const& paint)
+{
+    auto const& rule = c.catalog.rules()[f.rule];
+    auto const location = where(c.estate, f.primary.source);
+    if (!location.empty())
+        out += paint("1", location + ":") + " ";
+
+    if (f.status == Status::failed) {
+        out += paint(level_color(f.level), engine::to_string(f.level)) +
+               ": " + f.message + " [" + rule.id + "]\n";
+    } else {
+        out += paint("1;35", "not evaluated") + ": " + rule.title + " [" +
+               rule.id + "]\n";
+        out += "    because " + f.reason + "\n";
+    }
+    out += "    " + std::string(f.primary.kind) + ": " + f.primary.id + "\n";
+    if (!style.verbose)
+        return;
+
+    if (!f.related.id.empty())
+        out += "    related " + f.related.kind + ": " + f.related.id + "\n";
+    out += "    scenario: " + std::string(engine::to_string(f.scenario)) +
+           "\n";
+    for (auto const& e : f.evidence)
+        out += "    read " + e.field + " = " + e.found + " (test: " +
+               e.expected + ")\n";
+    if (f.status == Status::failed)
+        out += "    fix: " + rule.remediation_az + "\n";
+}
+
+}
+
+std::string text_report(Context const& c, TextStyle style)
+{
+    Paint const paint{style.color};
+    auto const& result = c.result;
+    std::string out;
+
+    for (auto const& f : result.findings)
+        finding_lines(out, c, f, style, paint);
+
+    for (auto const& gap : result.gaps) {
+        out += paint("1;35", "not audited") + ": " + gap.describe() + "\n";
+    }
+    if (result.nothing_to_audit)
+        out += paint("1;35", "not audited") +
+               ": the input holds no SpeechServices account and no "
+               "listing that proves there is none\n";
+
+    std::array<std::size_t, 3> by_level{};
+    std::size_t not_evaluated = 0;
+    for (auto const& f : result.findings) {
+        if (f.status == Status::failed)
+            ++by_level[static_cast<std::size_t>(f.level)];
+        else
+            ++not_evaluated;
+    }
+
+    out += "\n" + plural(result.subjects.size(), "Speech account pair") +
+           " audited against " + plural(c.catalog.rules().size(), "rule") +
+           ": " + plural(by_level[2], "error") + ", " +
+           plural(by_level[1], "warning") + ", " +
+           plural(by_level[0], "note") + ", " +
+           std::to_string(not_evaluated) + " not evaluated; " +
+           std::to_string(result.count(Status::passed)) + " checks passed.\n";
+    if (!result.complete())
+        out += paint("1;35", "The audit is incomplete:") +
+               " what could not be read or evaluated is listed above, "
+               "and none of it counts as compliant.\n";
+    return out;
+}
+
+}
