@@ -802,28 +802,40 @@ std::vector<std::string> kind_names()
     return names;
 }
 
+Status load_text(std::string_view text, std::string const& name,
+                 model::Estate& estate, std::vector<std::string>& warnings,
+                 std::string const& kind)
+{
+    std::optional<Kind> declared;
+    if (!kind.empty()) {
+        declared = kind_named(kind);
+        if (!declared)
+            return Error{name, "", "unknown kind '" + kind + "'"};
+    }
+    auto root = json::parse(text, name);
+    if (!root)
+        return root.error();
+    auto& document = estate.documents.emplace_back(std::move(*root));
+    return Loader(estate, name, text, declared, warnings).load(document);
+}
+
 Status load(std::string const& argument, model::Estate& estate,
             std::vector<std::string>& warnings)
 {
     // KIND=PATH, when KIND is one of the known names.
-    std::optional<Kind> declared;
+    std::string kind;
     std::string path = argument;
-    if (auto const eq = argument.find('='); eq != std::string::npos) {
-        if (auto const kind = kind_named(argument.substr(0, eq))) {
-            declared = kind;
-            path = argument.substr(eq + 1);
-        }
+    if (auto const eq = argument.find('='); eq != std::string::npos &&
+                                            kind_named(argument.substr(0, eq)))
+    {
+        kind = argument.substr(0, eq);
+        path = argument.substr(eq + 1);
     }
 
     auto text = read_text_file(path);
     if (!text)
         return text.error();
-    auto root = json::parse(*text, path);
-    if (!root)
-        return root.error();
-
-    auto& document = estate.documents.emplace_back(std::move(*root));
-    return Loader(estate, path, *text, declared, warnings).load(document);
+    return load_text(*text, path, estate, warnings, kind);
 }
 
 void finish(model::Estate& estate)

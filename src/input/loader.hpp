@@ -19,6 +19,12 @@ namespace byos::input {
 Status load(std::string const& argument, model::Estate& estate,
             std::vector<std::string>& warnings);
 
+// Loads JSON text that is already in memory; `name` stands for the file in
+// errors and reports. `argument` semantics as above, without the path.
+Status load_text(std::string_view text, std::string const& name,
+                 model::Estate& estate, std::vector<std::string>& warnings,
+                 std::string const& kind = {});
+
 // Builds the indexes that need every file: which Speech accounts share a
 // storage account. Call once, after the last load.
 void finish(model::Estate& estate);

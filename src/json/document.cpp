@@ -5,6 +5,8 @@
 #include <boost/json/monotonic_resource.hpp>
 #include <boost/json/stream_parser.hpp>
 
+#include <cmath>
+
 namespace byos::json {
 
 namespace {
@@ -37,6 +39,42 @@ std::string explain(boost::system::error_code const& ec)
     return ec.message();
 }
 
+// Boost.JSON turns a number too large for a double into infinity instead of
+// failing; ARM never sends one, so it is bad input. The pointer of the
+// first such number, if any.
+bool find_non_finite(boost::json::value const& v, std::string& pointer)
+{
+    if (v.is_double())
+        return !std::isfinite(v.get_double());
+    auto const size = pointer.size();
+    if (auto const* object = v.if_object()) {
+        for (auto const& [key, child] : *object) {
+            append_pointer_token(pointer, key);
+            if (find_non_finite(child, pointer))
+                return true;
+            pointer.resize(size);
+        }
+    } else if (auto const* array = v.if_array()) {
+        for (std::size_t i = 0; i < array->size(); ++i) {
+            append_pointer_index(pointer, i);
+            if (find_non_finite((*array)[i], pointer))
+                return true;
+            pointer.resize(size);
+        }
+    }
+    return false;
+}
+
+std::string where_pointer(std::string_view text, std::string const& pointer)
+{
+    auto const at = locate(text, {pointer}).front();
+    std::string out;
+    if (at.line)
+        out = "line " + std::to_string(at.line) + ", column " +
+              std::to_string(at.column) + " ";
+    return out + "(at " + pointer + ")";
+}
+
 }
 
 Result<boost::json::value> parse(std::string_view text,
@@ -66,9 +104,19 @@ Result<boost::json::value> parse(std::string_view text,
         // On failure `write` reports how far it got: that is where the
         // error is. `finish` fails only at the end of the text.
         auto const offset = used < text.size() ? used : text.size();
-        return Error{path, where(text, offset), explain(ec)};
+        auto message = explain(ec);
+        if (offset < text.size() &&
+            static_cast<unsigned char>(text[offset]) >= 0x80)
+            message = "invalid UTF-8";
+        return Error{path, where(text, offset), std::move(message)};
     }
-    return parser.release();
+
+    auto value = parser.release();
+    std::string pointer;
+    if (find_non_finite(value, pointer))
+        return Error{path, where_pointer(text, pointer),
+                     "number out of range"};
+    return value;
 }
 
 }

@@ -35,7 +35,9 @@ public:
     T& value() { return std::get<0>(state_); }
     T const& value() const { return std::get<0>(state_); }
     T& operator*() { return value(); }
+    T const& operator*() const { return value(); }
     T* operator->() { return &value(); }
+    T const* operator->() const { return &value(); }
 
     Error const& error() const { return std::get<1>(state_); }
 

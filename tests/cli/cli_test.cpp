@@ -1,0 +1,240 @@
+// The command line as users and pipelines meet it: exit codes they gate on,
+// report formats, atomic output, and the rules command.
+
+#include "support/fixture.hpp"
+#include "support/run.hpp"
+
+#include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
+#include <boost/test/unit_test.hpp>
+
+#include <filesystem>
+
+namespace bj = boost::json;
+namespace fs = std::filesystem;
+using namespace byos::test;
+
+namespace {
+
+// Writes a patched base pair to a file and returns its path.
+std::string estate_file(std::string const& dir, std::string const& name,
+                        bj::object const& patch = {})
+{
+    auto const path = dir + "/" + name;
+    write_text(path, base_snapshot(patch));
+    return path;
+}
+
+bj::object const note_only = {
+    {"blobService",
+     {{"properties", {{"deleteRetentionPolicy", {{"enabled", false}}}}}}}};
+
+}
+
+BOOST_AUTO_TEST_SUITE(cli)
+
+BOOST_AUTO_TEST_CASE(a_compliant_pair_exits_0)
+{
+    auto const dir = make_temp_dir();
+    auto const run = run_tool({"check", estate_file(dir, "ok.json")});
+    BOOST_TEST(run.exit_code == 0);
+    BOOST_TEST(run.out.find("1 Speech account pair audited") !=
+               std::string::npos);
+    BOOST_TEST(run.out.find("0 errors, 0 warnings, 0 notes, 0 not "
+                            "evaluated") != std::string::npos);
+    fs::remove_all(dir);
+}
+
+BOOST_AUTO_TEST_CASE(fail_on_sets_the_threshold)
+{
+    auto const dir = make_temp_dir();
+    auto const file = estate_file(dir, "note.json", note_only);
+
+    // BYOS034 is a note: below the default threshold (warning).
+    BOOST_TEST(run_tool({"check", file}).exit_code == 0);
+    BOOST_TEST(run_tool({"check", file, "--fail-on", "note"}).exit_code ==
+               1);
+    BOOST_TEST(run_tool({"check", file, "--fail-on", "error"}).exit_code ==
+               0);
+
+    auto const error = estate_file(
+        dir, "error.json",
+        {{"storage", {{"properties", {{"allowSharedKeyAccess", true}}}}}});
+    BOOST_TEST(run_tool({"check", error}).exit_code == 1);
+    BOOST_TEST(run_tool({"check", error, "--fail-on", "never"}).exit_code ==
+               0);
+    fs::remove_all(dir);
+}
+
+BOOST_AUTO_TEST_CASE(an_incomplete_audit_exits_3_even_with_findings)
+{
+    auto const dir = make_temp_dir();
+    auto const file = estate_file(
+        dir, "gap.json",
+        {{"storage", {{"properties", {{"allowSharedKeyAccess", true}}}}},
+         {"collections", {{"roleAssignments", nullptr}}}});
+    auto const run = run_tool({"check", file});
+    BOOST_TEST(run.exit_code == 3);
+    BOOST_TEST(run.out.find("not evaluated: ") != std::string::npos);
+    BOOST_TEST(run.out.find("[BYOS004]") != std::string::npos);
+    BOOST_TEST(run.out.find("The audit is incomplete") != std::string::npos);
+    // --fail-on never does not hide an incomplete audit.
+    BOOST_TEST(run_tool({"check", file, "--fail-on", "never"}).exit_code ==
+               3);
+    fs::remove_all(dir);
+}
+
+BOOST_AUTO_TEST_CASE(an_input_without_speech_accounts_is_not_clean)
+{
+    auto const dir = make_temp_dir();
+    write_text(dir + "/storage.json",
+               R"({"id": "/subscriptions/0f1e2d3c-4b5a-4968-8776-a5b4c3d2e1f0/resourceGroups/rg/providers/Microsoft.Storage/storageAccounts/st",
+                   "type": "Microsoft.Storage/storageAccounts",
+                   "properties": {}})");
+    auto const run = run_tool({"check", dir + "/storage.json"});
+    BOOST_TEST(run.exit_code == 3);
+    BOOST_TEST(run.out.find("not audited: the input holds no "
+                            "SpeechServices account") != std::string::npos);
+    fs::remove_all(dir);
+}
+
+BOOST_AUTO_TEST_CASE(json_report_holds_findings_and_summary)
+{
+    auto const dir = make_temp_dir();
+    auto const file = estate_file(dir, "note.json", note_only);
+    auto const run = run_tool({"check", file, "--format", "json"});
+    auto const report = bj::parse(run.out).as_object();
+    BOOST_TEST(report.at("complete").as_bool());
+    BOOST_TEST(report.at("summary").at("failed").as_int64() == 1);
+    auto const& finding = report.at("findings").at(0).as_object();
+    BOOST_TEST(finding.at("ruleId").as_string() == "BYOS034");
+    BOOST_TEST(finding.at("status").as_string() == "failed");
+    BOOST_TEST(finding.at("resource").at("kind").as_string() == "storage");
+    // The snapshot is one line here; the column points into it.
+    BOOST_TEST(finding.at("resource").at("line").as_int64() == 1);
+    BOOST_TEST(finding.at("resource").at("column").as_int64() > 1000);
+    BOOST_TEST(finding.at("related").at("kind").as_string() == "speech");
+    BOOST_TEST(!finding.at("evidence").as_array().empty());
+    fs::remove_all(dir);
+}
+
+BOOST_AUTO_TEST_CASE(sarif_report_is_2_1_0_with_rules_and_locations)
+{
+    auto const dir = make_temp_dir();
+    auto const file = estate_file(dir, "note.json", note_only);
+    auto const out = dir + "/out.sarif";
+    auto const run =
+        run_tool({"check", file, "--format", "sarif", "--output", out});
+    BOOST_TEST(run.exit_code == 0);
+    BOOST_TEST(run.out.empty());
+
+    auto const sarif = bj::parse(read_text(out)).as_object();
+    BOOST_TEST(sarif.at("version").as_string() == "2.1.0");
+    auto const& run0 = sarif.at("runs").at(0).as_object();
+    auto const& rules =
+        run0.at("tool").at("driver").at("rules").as_array();
+    BOOST_TEST(rules.size() == 27u);
+    auto const& result = run0.at("results").at(0).as_object();
+    BOOST_TEST(result.at("ruleId").as_string() == "BYOS034");
+    auto const index = result.at("ruleIndex").as_int64();
+    BOOST_TEST(rules.at(static_cast<std::size_t>(index)).at("id")
+                   .as_string() == "BYOS034");
+    auto const& location = result.at("locations").at(0);
+    BOOST_TEST(location.at("physicalLocation").at("artifactLocation")
+                   .at("uri").as_string()
+                   .find("note.json") != bj::string::npos);
+    BOOST_TEST(location.at("logicalLocations").at(0).at("kind")
+                   .as_string() == "resource");
+    BOOST_TEST(run0.at("invocations").at(0).at("executionSuccessful")
+                   .as_bool());
+    fs::remove_all(dir);
+}
+
+BOOST_AUTO_TEST_CASE(not_evaluated_rules_are_sarif_notifications)
+{
+    auto const dir = make_temp_dir();
+    auto const file = estate_file(dir, "gap.json",
+                                  {{"collections", {{"blobServices",
+                                                     nullptr}}}});
+    auto const run = run_tool({"check", file, "--format", "sarif"});
+    BOOST_TEST(run.exit_code == 3);
+    auto const sarif = bj::parse(run.out);
+    auto const& invocation = sarif.at("runs").at(0).at("invocations").at(0);
+    BOOST_TEST(!invocation.at("executionSuccessful").as_bool());
+    auto const& notes =
+        invocation.at("toolExecutionNotifications").as_array();
+    BOOST_TEST(notes.size() >= 3u);   // BYOS017, BYOS019, BYOS034
+    BOOST_TEST(bj::serialize(notes).find("BYOS034 not evaluated") !=
+               std::string::npos);
+    fs::remove_all(dir);
+}
+
+BOOST_AUTO_TEST_CASE(text_report_has_no_color_when_not_a_terminal)
+{
+    auto const dir = make_temp_dir();
+    auto const run =
+        run_tool({"check", estate_file(dir, "n.json", note_only), "-v"});
+    BOOST_TEST(run.out.find('\033') == std::string::npos);
+    BOOST_TEST(run.out.find("n.json:") != std::string::npos);
+    BOOST_TEST(run.out.find("note: ") != std::string::npos);
+    BOOST_TEST(run.out.find("[BYOS034]") != std::string::npos);
+    BOOST_TEST(run.out.find("fix: az ") != std::string::npos);
+    BOOST_TEST(run.out.find("read blobService.properties."
+                            "deleteRetentionPolicy.enabled = false") !=
+               std::string::npos);
+    fs::remove_all(dir);
+}
+
+BOOST_AUTO_TEST_CASE(rules_lists_and_shows_the_catalog)
+{
+    auto const list = run_tool({"rules"});
+    BOOST_TEST(list.exit_code == 0);
+    BOOST_TEST(std::count(list.out.begin(), list.out.end(), '\n') == 27);
+
+    auto const show = run_tool({"rules", "show", "BYOS010"});
+    BOOST_TEST(show.exit_code == 0);
+    for (auto const* part : {"Why it matters", "Fix with az", "az storage",
+                             "Fix in the portal", "Guidance",
+                             "https://learn.microsoft.com/"})
+        BOOST_TEST(show.out.find(part) != std::string::npos, part);
+
+    BOOST_TEST(run_tool({"rules", "show", "BYOS999"}).exit_code == 2);
+}
+
+BOOST_AUTO_TEST_CASE(rules_from_a_folder_add_and_replace)
+{
+    auto const dir = make_temp_dir();
+    auto rule = read_json(data_dir() + "/../rules/BYOS034.json");
+    rule.as_object()["level"] = "error";
+    write_text(dir + "/BYOS034.json", bj::serialize(rule));
+    rule.as_object()["id"] = "BYOS900";
+    write_text(dir + "/BYOS900.json", bj::serialize(rule));
+
+    auto const estate_dir = make_temp_dir();
+    auto const file = estate_file(estate_dir, "n.json", note_only);
+    // BYOS034 is now an error, so the default threshold fails the run.
+    auto const run = run_tool({"check", file, "--rules", dir});
+    BOOST_TEST(run.exit_code == 1);
+    BOOST_TEST(run.out.find("[BYOS900]") != std::string::npos);
+    BOOST_TEST(run_tool({"rules", "--rules", dir}).out.find("BYOS900") !=
+               std::string::npos);
+    fs::remove_all(dir);
+    fs::remove_all(estate_dir);
+}
+
+BOOST_AUTO_TEST_CASE(scan_help_and_version)
+{
+    auto const scan = run_tool({"scan"});
+    BOOST_TEST(scan.exit_code == 2);
+    BOOST_TEST(scan.err.find("not available") != std::string::npos);
+
+    auto const help = run_tool({"--help"});
+    BOOST_TEST(help.exit_code == 0);
+    for (auto const* part : {"check", "rules show ID", "--scenario",
+                             "--speech-studio", "--fail-on", "Exit codes",
+                             "3  audit incomplete"})
+        BOOST_TEST(help.out.find(part) != std::string::npos, part);
+    BOOST_TEST(run_tool({"--version"}).out.rfind("byos-audit ", 0) == 0u);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
