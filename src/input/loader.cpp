@@ -223,6 +223,13 @@ private:
     {
         std::string pointer;
         bj::value const* list = &root;
+        if (auto const* object = root.if_object(); object &&
+                                                   is_partial_page(*object)) {
+            partial_ = true;
+            warnings_.push_back(
+                path_ + ": one page of a longer list (it has a nextLink or "
+                        "skip token); the later pages are not in the input");
+        }
         if (auto const* object = root.if_object()) {
             if (auto const* data = object->if_contains("data");
                 data && data->is_array()) {
@@ -281,6 +288,39 @@ private:
         return std::nullopt;
     }
 
+    static bool is_partial_page(bj::object const& page)
+    {
+        for (auto const* key : {"nextLink", "skip_token", "$skipToken"}) {
+            auto const* v = page.if_contains(key);
+            if (v && v->is_string() && !v->get_string().empty())
+                return true;
+        }
+        return false;
+    }
+
+    // `az resource list` prints resources with "properties": null. Without
+    // them nothing can be checked, and defaults must not pass for data, so
+    // the resource is recorded as not read.
+    bool lacks_properties(bj::object const& item, std::string const& id,
+                          std::string const& pointer, char const* what)
+    {
+        auto const* props = item.if_contains("properties");
+        if (props && props->is_object())
+            return false;
+        model::Gap gap{what, id, 0, "PropertiesMissing",
+                       "the input lists it without its properties (az "
+                       "resource list leaves them out; use the show or "
+                       "list command of its service)",
+                       {}};
+        gap.source = source_for(pointer, &gap.source);
+        if (std::string_view(what) == "storage account")
+            keep_gap(estate_.storage_gaps[model::id_key(id)] =
+                         std::move(gap));
+        else
+            keep_gap(estate_.scope_gaps.emplace_back(std::move(gap)));
+        return true;
+    }
+
     static char const* kind_of(bj::value const& value)
     {
         switch (value.kind()) {
@@ -322,7 +362,9 @@ private:
             break;
         case ItemKind::role_assignment:
             error = add_role_assignment(item, pointer);
-            estate_.role_assignments_given |= origin_scope_.empty();
+            // A partial page cannot stand for all assignments.
+            estate_.role_assignments_given |=
+                origin_scope_.empty() && !partial_;
             break;
         case ItemKind::role_definition:
             error = add_role_definition(item, pointer);
@@ -381,6 +423,8 @@ private:
         auto id = required_id(item, pointer);
         if (!id)
             return id.error();
+        if (lacks_properties(item, *id, pointer, "Speech account"))
+            return std::nullopt;
         auto added = add_resource(estate_.speech_accounts,
                                   estate_.speech_by_key,
                                   model::id_key(*id), value, pointer);
@@ -414,6 +458,8 @@ private:
         auto id = required_id(*item, pointer);
         if (!id)
             return id.error();
+        if (lacks_properties(*item, *id, pointer, "storage account"))
+            return std::nullopt;
         auto added = add_resource(estate_.storage_accounts,
                                   estate_.storage_by_key,
                                   model::id_key(*id), *value, pointer);
@@ -789,6 +835,7 @@ private:
     std::vector<std::string>& warnings_;
     std::uint32_t file_ = 0;
     std::string origin_scope_;
+    bool partial_ = false;
     std::vector<std::pair<std::string, model::Source*>> pending_;
 };
 

@@ -5,6 +5,16 @@
 
 namespace byos::json {
 
+namespace {
+
+// Columns count Unicode code points: UTF-8 continuation bytes add none.
+bool is_continuation(char c)
+{
+    return (static_cast<unsigned char>(c) & 0xC0) == 0x80;
+}
+
+}
+
 Position position_of_offset(std::string_view text, std::size_t offset)
 {
     offset = std::min(offset, text.size());
@@ -13,7 +23,7 @@ Position position_of_offset(std::string_view text, std::size_t offset)
         if (text[i] == '\n') {
             ++at.line;
             at.column = 1;
-        } else {
+        } else if (!is_continuation(text[i])) {
             ++at.column;
         }
     }
@@ -95,8 +105,9 @@ private:
 
     void advance()
     {
+        if (!is_continuation(text_[i_]))
+            ++column_;
         ++i_;
-        ++column_;
     }
 
     // Called where a value may begin: skips blanks and records its position

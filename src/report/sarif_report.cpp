@@ -197,7 +197,7 @@ std::string sarif_report(Context const& c)
              {"tool", bj::object{{"driver", std::move(driver)}}},
              {"invocations", bj::array{std::move(invocation)}},
              {"results", std::move(results)},
-             {"columnKind", "utf16CodeUnits"},
+             {"columnKind", "unicodeCodePoints"},
          }}},
     };
     return pretty(sarif);

@@ -246,4 +246,45 @@ BOOST_AUTO_TEST_CASE(resources_remember_where_their_json_begins)
     BOOST_TEST(storage_account.source.at.column == 17u);
 }
 
+BOOST_AUTO_TEST_CASE(resources_without_properties_are_not_read)
+{
+    // az resource list prints "properties": null; defaults must not pass.
+    auto const s = base();
+    auto account = speech(s);
+    auto bare_storage = storage(s);
+    bare_storage.as_object()["properties"] = nullptr;
+    auto const with_bare_storage = test::audit({
+        doc("account.json", account), doc("resources.json",
+                                          bj::array{bare_storage}),
+        doc("blob.json", blob(s)), doc("roles.json", assignments(s)),
+        doc("subs.json", az_account_list()),
+        doc("feature.json", feature(s))});
+    BOOST_TEST(engine::to_string(with_bare_storage->status("BYOS030")) ==
+               std::string("notEvaluated"));
+    BOOST_TEST(!with_bare_storage->result.complete());
+
+    account.as_object()["properties"] = nullptr;
+    auto const with_bare_speech =
+        test::audit({doc("resources.json", bj::array{account})});
+    BOOST_TEST(with_bare_speech->result.subjects.empty());
+    BOOST_TEST(with_bare_speech->result.gaps.size() == 1u);
+    BOOST_TEST(!with_bare_speech->result.complete());
+}
+
+BOOST_AUTO_TEST_CASE(a_page_with_a_next_link_is_not_the_whole_list)
+{
+    auto const s = base();
+    auto const audit = test::audit({
+        doc("account.json", speech(s)), doc("storage.json", storage(s)),
+        doc("blob.json", blob(s)), doc("subs.json", az_account_list()),
+        doc("feature.json", feature(s)),
+        doc("roles.json",
+            bj::object{{"value", assignments(s)},
+                       {"nextLink", "https://management.azure.com/x?"
+                                    "$skipToken=abc"}})});
+    BOOST_TEST(audit->warnings.size() == 1u);
+    BOOST_TEST(engine::to_string(audit->status("BYOS006")) ==
+               std::string("notEvaluated"));
+}
+
 BOOST_AUTO_TEST_SUITE_END()
