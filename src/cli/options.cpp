@@ -2,6 +2,8 @@
 
 #include <boost/program_options.hpp>
 
+#include <sstream>
+
 namespace byos::cli {
 
 namespace po = boost::program_options;
@@ -35,46 +37,44 @@ po::options_description audit_options()
     return o;
 }
 
-template <class T>
-Result<T> pick(std::string const& option, std::string const& value,
-               std::initializer_list<std::pair<char const*, T>> choices)
+constexpr std::array<NameRow<report::Format>, 3> format_names = {{
+    {"text", report::Format::text},
+    {"json", report::Format::json},
+    {"sarif", report::Format::sarif},
+}};
+
+constexpr std::array<NameRow<FailOn>, 4> fail_on_names = {{
+    {"error", FailOn::error},
+    {"warning", FailOn::warning},
+    {"note", FailOn::note},
+    {"never", FailOn::never},
+}};
+
+template <class E, std::size_t N>
+Result<E> pick(po::variables_map const& vm, std::string const& option,
+               std::array<NameRow<E>, N> const& names)
 {
-    std::string allowed;
-    for (auto const& [name, choice] : choices) {
-        if (value == name)
-            return choice;
-        allowed += (allowed.empty() ? "" : ", ") + std::string(name);
-    }
-    return Error{"", "", "--" + option + " takes " + allowed + ", not '" +
-                             value + "'"};
+    auto const& value = vm[option].as<std::string>();
+    if (auto const e = find_by_name(names, value))
+        return *e;
+    return Error{"", "", "--" + option + " takes " + names_of(names) +
+                             ", not '" + value + "'"};
 }
 
 Status read_audit_options(po::variables_map const& vm, Options& options)
 {
-    auto scenario = pick<engine::Scenario>(
-        "scenario", vm["scenario"].as<std::string>(),
-        {{"stt", engine::Scenario::stt},
-         {"tts", engine::Scenario::tts},
-         {"both", engine::Scenario::both}});
+    auto scenario = pick(vm, "scenario", engine::scenario_names);
     if (!scenario)
         return scenario.error();
     options.audit.scenario = *scenario;
     options.audit.speech_studio = vm["speech-studio"].as<bool>();
 
-    auto format = pick<report::Format>(
-        "format", vm["format"].as<std::string>(),
-        {{"text", report::Format::text},
-         {"json", report::Format::json},
-         {"sarif", report::Format::sarif}});
+    auto format = pick(vm, "format", format_names);
     if (!format)
         return format.error();
     options.format = *format;
 
-    auto fail_on = pick<FailOn>("fail-on", vm["fail-on"].as<std::string>(),
-                                {{"error", FailOn::error},
-                                 {"warning", FailOn::warning},
-                                 {"note", FailOn::note},
-                                 {"never", FailOn::never}});
+    auto fail_on = pick(vm, "fail-on", fail_on_names);
     if (!fail_on)
         return fail_on.error();
     options.fail_on = *fail_on;

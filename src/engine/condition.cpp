@@ -1,5 +1,6 @@
 #include "engine/condition.hpp"
 
+#include "util/names.hpp"
 #include "util/strings.hpp"
 
 #include <boost/json/serialize.hpp>
@@ -13,34 +14,25 @@ namespace bj = boost::json;
 
 namespace {
 
-struct OpName
-{
-    Op op;
-    std::string_view name;
-};
-
-constexpr std::array<OpName, 13> op_names = {{
-    {Op::equals, "equals"},
-    {Op::not_equals, "notEquals"},
-    {Op::in, "in"},
-    {Op::not_in, "notIn"},
-    {Op::like, "like"},
-    {Op::not_like, "notLike"},
-    {Op::contains, "contains"},
-    {Op::not_contains, "notContains"},
-    {Op::exists, "exists"},
-    {Op::greater, "greater"},
-    {Op::greater_or_equals, "greaterOrEquals"},
-    {Op::less, "less"},
-    {Op::less_or_equals, "lessOrEquals"},
+constexpr std::array<NameRow<Op>, 13> op_names = {{
+    {"equals", Op::equals},
+    {"notEquals", Op::not_equals},
+    {"in", Op::in},
+    {"notIn", Op::not_in},
+    {"like", Op::like},
+    {"notLike", Op::not_like},
+    {"contains", Op::contains},
+    {"notContains", Op::not_contains},
+    {"exists", Op::exists},
+    {"greater", Op::greater},
+    {"greaterOrEquals", Op::greater_or_equals},
+    {"less", Op::less},
+    {"lessOrEquals", Op::less_or_equals},
 }};
 
 std::string_view name_of(Op op)
 {
-    for (auto const& o : op_names)
-        if (o.op == op)
-            return o.name;
-    return "?";
+    return name_in(op_names, op);
 }
 
 bool is_numeric(Op op)
@@ -77,15 +69,13 @@ Result<Op> parse_operator(bj::object const& object,
     for (auto const& [key, value] : object) {
         if (key == subject_key)
             continue;
-        auto const it = std::find_if(
-            op_names.begin(), op_names.end(),
-            [&](OpName const& o) { return o.name == key; });
-        if (it == op_names.end())
+        auto const op = find_by_name(op_names, key);
+        if (!op)
             return error_at(pointer + "/" + std::string(key),
                             "unknown operator '" + std::string(key) + "'");
         if (found)
             return error_at(pointer, "more than one operator");
-        found = it->op;
+        found = op;
     }
     if (!found)
         return error_at(pointer, "missing an operator (equals, notEquals, "

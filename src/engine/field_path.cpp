@@ -1,6 +1,7 @@
 #include "engine/field_path.hpp"
 
 #include "engine/pair_facts.hpp"
+#include "util/names.hpp"
 #include "util/strings.hpp"
 
 #include <algorithm>
@@ -10,17 +11,11 @@ namespace byos::engine {
 
 namespace {
 
-struct RootName
-{
-    Root root;
-    std::string_view name;
-};
-
-constexpr std::array<RootName, 4> roots = {{
-    {Root::speech, "speech"},
-    {Root::storage, "storage"},
-    {Root::blob_service, "blobService"},
-    {Root::pair, "pair"},
+constexpr std::array<NameRow<Root>, 4> roots = {{
+    {"speech", Root::speech},
+    {"storage", Root::storage},
+    {"blobService", Root::blob_service},
+    {"pair", Root::pair},
 }};
 
 }
@@ -38,14 +33,12 @@ Result<FieldPath> parse_field_path(std::string_view text)
 
     auto const dot = text.find_first_of(".[");
     auto const root = text.substr(0, dot);
-    auto const known = std::find_if(
-        roots.begin(), roots.end(),
-        [&](RootName const& r) { return r.name == root; });
-    if (known == roots.end())
+    auto const known = find_by_name(roots, root);
+    if (!known)
         return Error{"", "", "field '" + path.text +
                                  "' must start with speech., storage., "
                                  "blobService. or pair."};
-    path.root = known->root;
+    path.root = *known;
 
     auto rest = dot == std::string_view::npos ? std::string_view()
                                                : text.substr(dot);

@@ -12,42 +12,25 @@ namespace byos::engine {
 
 namespace bj = boost::json;
 
+// The tables hold string literals, so their names end in a NUL.
 char const* to_string(Level level)
 {
-    switch (level) {
-    case Level::note: return "note";
-    case Level::warning: return "warning";
-    case Level::error: return "error";
-    }
-    return "note";
+    return name_in(level_names, level).data();
 }
 
 char const* to_string(Scenario scenario)
 {
-    switch (scenario) {
-    case Scenario::stt: return "stt";
-    case Scenario::tts: return "tts";
-    case Scenario::both: return "both";
-    }
-    return "stt";
+    return name_in(scenario_names, scenario).data();
 }
 
 std::optional<Scenario> scenario_named(std::string_view name)
 {
-    for (auto s : {Scenario::stt, Scenario::tts, Scenario::both})
-        if (iequals(name, to_string(s)))
-            return s;
-    return std::nullopt;
+    return find_by_name(scenario_names, to_lower(name));
 }
 
 char const* to_string(Target target)
 {
-    switch (target) {
-    case Target::speech: return "speech";
-    case Target::storage: return "storage";
-    case Target::subscription: return "subscription";
-    }
-    return "speech";
+    return name_in(target_names, target).data();
 }
 
 std::string MessageTemplate::render(Roots const& roots) const
@@ -117,19 +100,15 @@ public:
     // Maps a string field onto an enum through a table of names.
     template <class E, std::size_t N>
     Result<E> choice(std::string_view key,
-                     std::array<std::pair<std::string_view, E>, N> const&
-                         names)
+                     std::array<NameRow<E>, N> const& names)
     {
         auto value = string(key);
         if (!value)
             return value.error();
-        std::string allowed;
-        for (auto const& [name, e] : names) {
-            if (*value == name)
-                return e;
-            allowed += (allowed.empty() ? "" : ", ") + std::string(name);
-        }
-        return fail("/" + std::string(key), "expected one of " + allowed);
+        if (auto const e = find_by_name(names, *value))
+            return *e;
+        return fail("/" + std::string(key),
+                    "expected " + names_of(names));
     }
 
     bj::object const& object_;
@@ -215,24 +194,9 @@ Result<Rule> parse_rule(std::string_view text, std::string const& file)
         return r.fail("/id", "expected an ID of the form BYOS000");
     BYOS_READ(rule.name, r.string("name"));
     BYOS_READ(rule.title, r.string("title"));
-    BYOS_READ(rule.level,
-              r.choice("level", std::array<std::pair<std::string_view,
-                                                     Level>, 3>{{
-                                    {"error", Level::error},
-                                    {"warning", Level::warning},
-                                    {"note", Level::note}}}));
-    BYOS_READ(rule.applies_to,
-              r.choice("appliesTo",
-                       std::array<std::pair<std::string_view, AppliesTo>,
-                                  3>{{{"speech", AppliesTo::speech},
-                                      {"byos", AppliesTo::byos},
-                                      {"pair", AppliesTo::pair}}}));
-    BYOS_READ(rule.resource,
-              r.choice("resource",
-                       std::array<std::pair<std::string_view, Target>, 3>{
-                           {{"speech", Target::speech},
-                            {"storage", Target::storage},
-                            {"subscription", Target::subscription}}}));
+    BYOS_READ(rule.level, r.choice("level", level_names));
+    BYOS_READ(rule.applies_to, r.choice("appliesTo", applies_to_names));
+    BYOS_READ(rule.resource, r.choice("resource", target_names));
     BYOS_READ(rule.rationale, r.string("rationale"));
     BYOS_READ(rule.guidance, r.string("guidance"));
     BYOS_READ(rule.help_uri, r.string("helpUri"));
@@ -244,7 +208,7 @@ Result<Rule> parse_rule(std::string_view text, std::string const& file)
     BYOS_READ(scenarios, r.strings(object.if_contains("scenarios"),
                                    "/scenarios"));
     for (std::size_t i = 0; i < scenarios.size(); ++i) {
-        auto const s = scenario_named(scenarios[i]);
+        auto const s = find_by_name(scenario_names, scenarios[i]);
         if (!s)
             return r.fail("/scenarios/" + std::to_string(i),
                           "expected stt, tts or both");

@@ -6,6 +6,7 @@
 
 #include "engine/condition.hpp"
 #include "util/error.hpp"
+#include "util/names.hpp"
 
 #include <string>
 #include <string_view>
@@ -20,6 +21,12 @@ enum class Level
     error,
 };
 
+inline constexpr std::array<NameRow<Level>, 3> level_names = {{
+    {"error", Level::error},
+    {"warning", Level::warning},
+    {"note", Level::note},
+}};
+
 char const* to_string(Level level);
 
 enum class Scenario : unsigned
@@ -29,7 +36,15 @@ enum class Scenario : unsigned
     both = 4,
 };
 
+inline constexpr std::array<NameRow<Scenario>, 3> scenario_names = {{
+    {"stt", Scenario::stt},
+    {"tts", Scenario::tts},
+    {"both", Scenario::both},
+}};
+
 char const* to_string(Scenario scenario);
+
+// Ignores ASCII case, as the byos-audit-scenario tag is written by people.
 std::optional<Scenario> scenario_named(std::string_view name);
 
 // Which Speech accounts a rule looks at.
@@ -40,6 +55,12 @@ enum class AppliesTo
     pair,     // BYOS accounts whose storage account was read
 };
 
+inline constexpr std::array<NameRow<AppliesTo>, 3> applies_to_names = {{
+    {"speech", AppliesTo::speech},
+    {"byos", AppliesTo::byos},
+    {"pair", AppliesTo::pair},
+}};
+
 // Where a finding lands: the resource on which the fix is made.
 enum class Target
 {
@@ -47,6 +68,12 @@ enum class Target
     storage,
     subscription,
 };
+
+inline constexpr std::array<NameRow<Target>, 3> target_names = {{
+    {"speech", Target::speech},
+    {"storage", Target::storage},
+    {"subscription", Target::subscription},
+}};
 
 char const* to_string(Target target);
 

@@ -5,6 +5,7 @@
 #include "json/source_index.hpp"
 #include "model/arm_id.hpp"
 #include "util/files.hpp"
+#include "util/names.hpp"
 #include "util/strings.hpp"
 
 #include <array>
@@ -30,38 +31,26 @@ enum class Kind
     locations,
 };
 
-struct KindName
-{
-    Kind kind;
-    std::string_view name;
-};
-
 // The collection names of the snapshot, also accepted as KIND= prefixes.
-constexpr std::array<KindName, 8> kinds = {{
-    {Kind::speech_accounts, "speechAccounts"},
-    {Kind::storage_accounts, "storageAccounts"},
-    {Kind::blob_services, "blobServices"},
-    {Kind::role_assignments, "roleAssignments"},
-    {Kind::role_definitions, "roleDefinitions"},
-    {Kind::subscriptions, "subscriptions"},
-    {Kind::features, "features"},
-    {Kind::locations, "locations"},
+constexpr std::array<NameRow<Kind>, 8> kinds = {{
+    {"speechAccounts", Kind::speech_accounts},
+    {"storageAccounts", Kind::storage_accounts},
+    {"blobServices", Kind::blob_services},
+    {"roleAssignments", Kind::role_assignments},
+    {"roleDefinitions", Kind::role_definitions},
+    {"subscriptions", Kind::subscriptions},
+    {"features", Kind::features},
+    {"locations", Kind::locations},
 }};
 
 std::optional<Kind> kind_named(std::string_view name)
 {
-    for (auto const& k : kinds)
-        if (iequals(k.name, name))
-            return k.kind;
-    return std::nullopt;
+    return find_by_name(kinds, name);
 }
 
 std::string_view name_of(Kind kind)
 {
-    for (auto const& k : kinds)
-        if (k.kind == kind)
-            return k.name;
-    return "?";
+    return name_in(kinds, kind);
 }
 
 // What an item in a file turned out to be.
@@ -844,8 +833,8 @@ private:
 std::vector<std::string> kind_names()
 {
     std::vector<std::string> names;
-    for (auto const& k : kinds)
-        names.emplace_back(k.name);
+    for (auto const& [name, kind] : kinds)
+        names.emplace_back(name);
     return names;
 }
 

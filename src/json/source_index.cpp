@@ -74,14 +74,11 @@ public:
     void run()
     {
         value_start();
-        while (i_ < text_.size()) {
+        while (true) {
+            skip_blanks();
+            if (i_ >= text_.size())
+                break;
             char const c = text_[i_];
-            if (c == '\n') {
-                ++line_;
-                column_ = 1;
-                ++i_;
-                continue;
-            }
             if (c == '"') {
                 read_string();
                 continue;

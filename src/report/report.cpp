@@ -1,23 +1,10 @@
 #include "report/report.hpp"
 
-#include "util/strings.hpp"
-
 #include <boost/json/serialize.hpp>
 
 namespace byos::report {
 
 namespace bj = boost::json;
-
-std::optional<Format> format_named(std::string_view name)
-{
-    if (iequals(name, "text"))
-        return Format::text;
-    if (iequals(name, "json"))
-        return Format::json;
-    if (iequals(name, "sarif"))
-        return Format::sarif;
-    return std::nullopt;
-}
 
 std::string render(Format format, Context const& context, TextStyle style)
 {

@@ -22,8 +22,6 @@ enum class Format
     sarif,
 };
 
-std::optional<Format> format_named(std::string_view name);
-
 struct Context
 {
     engine::AuditResult const& result;
