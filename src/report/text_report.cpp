@@ -1,5 +1,6 @@
 #include "report/report.hpp"
 
+#include <algorithm>
 #include <array>
 
 namespace byos::report {
@@ -95,8 +96,12 @@ std::string text_report(Context const& c, TextStyle style)
             ++not_evaluated;
     }
 
-    out += "\n" + plural(result.subjects.size(), "Speech account pair") +
-           " audited against " + plural(c.catalog.rules().size(), "rule") +
+    auto const pairs = static_cast<std::size_t>(std::count_if(
+        result.subjects.begin(), result.subjects.end(),
+        [](auto const& s) { return !s.storage_id.empty(); }));
+    out += "\n" + plural(result.subjects.size(), "Speech account") + " (" +
+           plural(pairs, "BYOS pair") + ") audited against " +
+           plural(c.catalog.rules().size(), "rule") +
            ": " + plural(by_level[2], "error") + ", " +
            plural(by_level[1], "warning") + ", " +
            plural(by_level[0], "note") + ", " +

@@ -38,7 +38,7 @@ BOOST_AUTO_TEST_CASE(a_compliant_pair_exits_0)
     auto const dir = make_temp_dir();
     auto const run = run_tool({"check", estate_file(dir, "ok.json")});
     BOOST_TEST(run.exit_code == 0);
-    BOOST_TEST(run.out.find("1 Speech account pair audited") !=
+    BOOST_TEST(run.out.find("1 Speech account (1 BYOS pair) audited") !=
                std::string::npos);
     BOOST_TEST(run.out.find("0 errors, 0 warnings, 0 notes, 0 not "
                             "evaluated") != std::string::npos);
