@@ -666,7 +666,9 @@ private:
 
         if (code >= 200 && code < 300)
             return load_success(kind, entry, pointer);
-        record_failure(kind, entry, static_cast<int>(code), pointer);
+        auto const status_code = static_cast<int>(code);
+        record_gap(kind, entry, gap_of(entry, status_code, pointer),
+                   status_code == 404);
         return std::nullopt;
     }
 
@@ -700,6 +702,20 @@ private:
                 return result.error();
         }
         origin_scope_.clear();
+
+        // A last page that still points at a next one means the listing
+        // stopped early: it proves nothing about what it did not reach.
+        if (pages && !pages->get_array().empty()) {
+            auto const* last = pages->get_array().back().if_object();
+            if (last && is_partial_page(*last)) {
+                auto gap = gap_of(entry, 0, pointer);
+                gap.code = "ListingIncomplete";
+                gap.message = "the listing stopped before its last page "
+                              "(its last page has a nextLink)";
+                record_gap(kind, entry, std::move(gap), false);
+                return std::nullopt;
+            }
+        }
 
         // What the entry proves beyond the items it holds.
         if (kind == Kind::speech_accounts)
@@ -740,8 +756,9 @@ private:
         return std::nullopt;
     }
 
-    void record_failure(Kind kind, bj::object const& entry, int status,
-                        std::string const& pointer)
+    // The gap a failed or incomplete entry leaves, placed at the entry.
+    Gap gap_of(bj::object const& entry, int status,
+               std::string const& pointer)
     {
         Gap gap;
         gap.scope = str(entry, "scope");
@@ -751,8 +768,17 @@ private:
             gap.message = str(*error, "message");
         }
         gap.source = source_for(pointer, &gap.source);
+        return gap;
+    }
+
+    // Files a gap where the engine looks for it: which data it leaves
+    // unknown depends on the collection. `not_found` is a 404, which for
+    // a storage account or a feature is an answer, not a gap.
+    void record_gap(Kind kind, bj::object const& entry, Gap gap,
+                    bool not_found)
+    {
         auto const key = model::id_key(gap.scope);
-        auto const not_found = status == 404;
+        auto const status = gap.status;
 
         switch (kind) {
         case Kind::speech_accounts:
