@@ -147,6 +147,32 @@ Result<Condition> parse_field(bj::object const& object,
     return c;
 }
 
+// {"value": LEFT, OPERATOR: OPERAND}, where LEFT is a literal or
+// "[field('path')]": lets a rule compare, say, the Speech ID against a
+// pattern stored in the storage account.
+Result<Condition> parse_value(bj::object const& object,
+                              std::string const& pointer)
+{
+    auto const& left = object.at("value");
+    auto left_field = parse_operand_field(left, pointer + "/value");
+    if (!left_field)
+        return left_field.error();
+
+    auto as_field = object;
+    as_field.erase("value");
+    as_field["field"] = left_field->has_value() ? left_field->value().text
+                                                : std::string("pair.scenario");
+    auto c = parse_field(as_field, pointer);
+    if (!c)
+        return c;
+    c->type = Condition::Type::value;
+    if (!left_field->has_value()) {
+        c->value_is_literal = true;
+        c->value_literal = left;
+    }
+    return c;
+}
+
 Result<Condition> parse_count(bj::object const& object,
                               std::string const& pointer)
 {
@@ -327,7 +353,8 @@ private:
         case Condition::Type::all_of: return eval_all(c.children);
         case Condition::Type::any_of: return eval_any(c.children);
         case Condition::Type::not_: return negate(eval(c.children.front()));
-        case Condition::Type::field: return eval_field(c);
+        case Condition::Type::field:
+        case Condition::Type::value: return eval_field(c);
         case Condition::Type::count: return eval_count(c);
         }
         return Truth::unknown;
@@ -369,24 +396,29 @@ private:
         bool const compare_absent = c.operand_field &&
                                     operand.state == Value::State::absent;
 
-        auto result = Truth::yes;
-        bool any = false;
-        for_each_value(c.field, [&](Value const& v) {
-            any = true;
-            Truth t;
-            if (v.state == Value::State::unknown)
-                t = unknown(v.reason);
-            else if (compare_absent)
-                t = from(c.op == Op::not_equals || c.op == Op::not_in ||
-                         c.op == Op::not_like || c.op == Op::not_contains);
-            else
-                t = test(c.op, v, literal);
+        auto const check = [&](Value const& v) {
             note(c, v, literal);
-            result = all(result, t);
+            if (v.state == Value::State::unknown)
+                return unknown(v.reason);
+            if (compare_absent)
+                return from(c.op == Op::not_equals || c.op == Op::not_in ||
+                            c.op == Op::not_like ||
+                            c.op == Op::not_contains);
+            return test(c.op, v, literal);
+        };
+
+        if (c.type == Condition::Type::value)
+            return check(c.value_is_literal
+                             ? Value{Value::State::present,
+                                     &c.value_literal, {}}
+                             : single(c.field));
+
+        // Without [*] a path names one value, present or not; with [*]
+        // the test must hold for every element, and holds for none.
+        auto result = Truth::yes;
+        for_each_value(c.field, [&](Value const& v) {
+            result = all(result, check(v));
         });
-        // Without [*] a path always names one value, present or not;
-        // with [*] and no elements, the test holds vacuously.
-        (void)any;
         return result;
     }
 
@@ -547,7 +579,9 @@ private:
                                                      std::string(v.reason) +
                                                      ")"
                                                : "absent";
-        evidence_->push_back({c.field.text, std::move(found),
+        auto const left = c.value_is_literal ? bj::serialize(c.value_literal)
+                                             : c.field.text;
+        evidence_->push_back({left, std::move(found),
                               std::string(name_of(c.op)) + " " +
                                   (c.operand_field
                                        ? c.operand_field->text + " (" +
@@ -588,13 +622,6 @@ bool value_contains(bj::value const& v, bj::value const& operand)
     return false;
 }
 
-std::optional<double> number_of(bj::value const& v)
-{
-    if (v.is_number())
-        return v.to_number<double>();
-    return std::nullopt;
-}
-
 Truth Evaluator::test(Op op, Value const& v, bj::value const& operand)
 {
     bool const present = v.state == Value::State::present;
@@ -627,14 +654,14 @@ Truth Evaluator::test(Op op, Value const& v, bj::value const& operand)
     case Op::greater_or_equals:
     case Op::less:
     case Op::less_or_equals: {
-        auto const a = present ? number_of(*v.json) : std::nullopt;
-        auto const b = number_of(operand);
-        if (!a || !b)
+        if (!present || !v.json->is_number() || !operand.is_number())
             return Truth::no;
-        return from(op == Op::greater             ? *a > *b
-                    : op == Op::greater_or_equals ? *a >= *b
-                    : op == Op::less              ? *a < *b
-                                                  : *a <= *b);
+        auto const a = v.json->to_number<double>();
+        auto const b = operand.to_number<double>();
+        return from(op == Op::greater             ? a > b
+                    : op == Op::greater_or_equals ? a >= b
+                    : op == Op::less              ? a < b
+                                                  : a <= b);
     }
     }
     return Truth::no;
@@ -643,7 +670,8 @@ Truth Evaluator::test(Op op, Value const& v, bj::value const& operand)
 void collect(Condition const& c, std::vector<FieldPath const*>& out)
 {
     if (c.type == Condition::Type::field ||
-        c.type == Condition::Type::count)
+        c.type == Condition::Type::count ||
+        (c.type == Condition::Type::value && !c.value_is_literal))
         out.push_back(&c.field);
     if (c.operand_field)
         out.push_back(&*c.operand_field);
@@ -666,9 +694,12 @@ Result<Condition> parse_condition(bj::value const& json,
         return parse_logical(*object, pointer);
     if (object->contains("field"))
         return parse_field(*object, pointer);
+    if (object->contains("value"))
+        return parse_value(*object, pointer);
     if (object->contains("count"))
         return parse_count(*object, pointer);
-    return error_at(pointer, "expected allOf, anyOf, not, field or count");
+    return error_at(pointer,
+                    "expected allOf, anyOf, not, field, value or count");
 }
 
 void collect_fields(Condition const& condition,

@@ -41,6 +41,7 @@ struct Condition
         any_of,
         not_,
         field,
+        value,   // Azure Policy's "value": the left side is an expression
         count,
     };
 
@@ -50,6 +51,11 @@ struct Condition
     Op op = Op::equals;                // field, count
     boost::json::value operand;        // literal operand
     std::optional<FieldPath> operand_field;  // "[field('...')]"
+
+    // For value conditions: the left side is `value_literal`, or the field
+    // in `field` when it was written as "[field('...')]".
+    bool value_is_literal = false;
+    boost::json::value value_literal;
 };
 
 // Parses a condition object. Errors carry the JSON pointer of the offending

@@ -111,6 +111,17 @@ BOOST_AUTO_TEST_CASE(count_flattens_nested_arrays_and_binds_elements)
                         "equals": 0})") == Truth::yes);
 }
 
+BOOST_AUTO_TEST_CASE(value_puts_an_expression_on_the_left)
+{
+    BOOST_TEST(eval(R"({"value": "[field('speech.id')]",
+                        "like": "/subscriptions/s/*"})") == Truth::yes);
+    BOOST_TEST(eval(R"({"value": "stt",
+                        "equals": "[field('pair.scenario')]"})") ==
+               Truth::yes);
+    BOOST_TEST(eval(R"({"value": "[field('blobService.properties.x')]",
+                        "equals": 1})") == Truth::unknown);
+}
+
 BOOST_AUTO_TEST_CASE(missing_data_is_unknown_and_never_passes)
 {
     char const* on_blob = R"({"field": "blobService.properties.cors",
