@@ -725,9 +725,8 @@ private:
             estate_.storage_listed_subscriptions.insert(
                 model::subscription_of(scope));
         if (kind == Kind::role_assignments)
-            estate_.role_coverage.push_back(
-                {model::id_key(scope),
-                 to_lower(str(entry, "principalId"))});
+            estate_.role_listings[model::id_key(scope)].push_back(
+                {to_lower(str(entry, "principalId")), std::nullopt});
         return std::nullopt;
     }
 
@@ -805,11 +804,10 @@ private:
         }
         case Kind::role_assignments: {
             gap.what = "role assignments";
-            model::RoleCoverage coverage{key,
-                                         to_lower(str(entry, "principalId"))};
-            keep_gap(estate_.role_gaps
-                         .emplace_back(std::move(coverage), std::move(gap))
-                         .second);
+            auto& listing = estate_.role_listings[key].emplace_back(
+                model::RoleListing{to_lower(str(entry, "principalId")),
+                                   std::move(gap)});
+            keep_gap(*listing.gap);
             break;
         }
         case Kind::role_definitions:

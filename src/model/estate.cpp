@@ -83,19 +83,31 @@ Resource const* Estate::blob_service_of(std::string const& storage_key,
 std::optional<Gap> Estate::role_assignment_gap(
     std::string const& storage_key, std::string const& principal_key) const
 {
-    auto const matches = [&](RoleCoverage const& c) {
-        return is_scope_at_or_above(c.scope_key, storage_key) &&
-               (c.principal_key.empty() || c.principal_key == principal_key);
-    };
+    // The scopes at or above the account: "/", then each prefix that ends
+    // at a segment boundary, then the account itself. A handful of map
+    // look-ups per pair, whatever the number of listings.
+    std::vector<std::string_view> scopes{"/"};
+    for (std::size_t i = 1; i < storage_key.size(); ++i)
+        if (storage_key[i] == '/')
+            scopes.emplace_back(storage_key.data(), i);
+    scopes.emplace_back(storage_key);
 
-    for (auto const& [coverage, gap] : role_gaps)
-        if (matches(coverage))
-            return gap;
-    if (role_assignments_given)
+    bool covered = role_assignments_given;
+    for (auto const scope : scopes) {
+        auto const it = role_listings.find(std::string(scope));
+        if (it == role_listings.end())
+            continue;
+        for (auto const& listing : it->second) {
+            if (!listing.principal_key.empty() &&
+                listing.principal_key != principal_key)
+                continue;
+            if (listing.gap)
+                return listing.gap;
+            covered = true;
+        }
+    }
+    if (covered)
         return std::nullopt;
-    for (auto const& coverage : role_coverage)
-        if (matches(coverage))
-            return std::nullopt;
     return Gap{"role assignments", storage_key, 0, "NotCollected",
                "the input holds no role assignments for this storage "
                "account",

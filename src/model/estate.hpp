@@ -12,6 +12,7 @@
 
 #include <deque>
 #include <optional>
+#include <optional>
 #include <string>
 #include <unordered_map>
 #include <unordered_set>
@@ -70,12 +71,12 @@ struct RoleDefinition
     std::string type;           // "BuiltInRole" or "CustomRole"
 };
 
-// A filter a role assignment listing was made with: all assignments that
-// reach `scope_key` (and, when set, only those of `principal_key`).
-struct RoleCoverage
+// The filter a role assignment listing was made with: all assignments that
+// reach its scope (and, when set, only those of `principal_key`).
+struct RoleListing
 {
-    std::string scope_key;
-    std::string principal_key;
+    std::string principal_key;   // empty: every principal
+    std::optional<Gap> gap;      // set when the listing failed
 };
 
 enum class Presence
@@ -116,8 +117,9 @@ public:
     std::vector<RoleAssignment> role_assignments;
     std::unordered_map<std::string, std::vector<std::size_t>>
         assignments_by_principal;
-    std::vector<RoleCoverage> role_coverage;
-    std::deque<std::pair<RoleCoverage, Gap>> role_gaps;
+    // Role assignment listings by the key of their scope; an account is
+    // covered by the listings at it or above it.
+    std::unordered_map<std::string, std::deque<RoleListing>> role_listings;
     bool role_assignments_given = false;  // loose input named the kind
 
     std::unordered_map<std::string, RoleDefinition> role_definitions;
