@@ -83,7 +83,7 @@ int check(Options const& options, std::vector<std::string> const& args,
     for (auto const& warning : warnings)
         err << "byos-audit: warning: " << warning << "\n";
 
-    report::Context context{result,  *catalog,    estate, options.audit,
+    report::Context context{result,  *catalog,  estate, options.audit,
                             started, now_utc(), args};
     report::TextStyle style;
     style.verbose = options.verbose;
@@ -136,8 +136,8 @@ int rules_show(Options const& options, std::ostream& out, std::ostream& err)
     }
 
     std::string scenarios;
-    for (auto s : {engine::Scenario::stt, engine::Scenario::tts,
-                   engine::Scenario::both})
+    for (auto s :
+         {engine::Scenario::stt, engine::Scenario::tts, engine::Scenario::both})
         if (rule->applies_in(s))
             scenarios += (scenarios.empty() ? "" : ", ") +
                          std::string(engine::to_string(s));
@@ -146,8 +146,7 @@ int rules_show(Options const& options, std::ostream& out, std::ostream& err)
         << "Level:     " << engine::to_string(rule->level) << "\n"
         << "Lands on:  " << engine::to_string(rule->resource) << "\n"
         << "Scenarios: " << scenarios
-        << (rule->speech_studio_only ? " (with --speech-studio)" : "")
-        << "\n\n"
+        << (rule->speech_studio_only ? " (with --speech-studio)" : "") << "\n\n"
         << "Why it matters\n  " << rule->rationale << "\n\n"
         << "Fix with az\n  " << rule->remediation_az << "\n\n"
         << "Fix in the portal\n";
@@ -168,8 +167,7 @@ int run(Options const& options, std::vector<std::string> const& args,
     case Command::version:
         out << "byos-audit " << BYOS_AUDIT_VERSION << "\n";
         return exit_clean;
-    case Command::check:
-        return check(options, args, out, err, out_is_terminal);
+    case Command::check: return check(options, args, out, err, out_is_terminal);
     case Command::scan:
         err << "byos-audit: error: scan (live audit of Azure) is not "
                "available in this version; audit exported JSON with "

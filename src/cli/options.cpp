@@ -13,27 +13,26 @@ namespace {
 po::options_description audit_options()
 {
     po::options_description o("Options for check");
-    o.add_options()
-        ("scenario", po::value<std::string>()->default_value("stt"),
-         "stt, tts or both: which BYOS guidance the storage account must "
-         "follow (a Speech resource tagged byos-audit-scenario overrides "
-         "it)")
-        ("speech-studio", po::bool_switch(),
-         "also check what Speech Studio needs (BYOS018, BYOS022)")
-        ("rules", po::value<std::vector<std::string>>()->composing(),
-         "a folder of rule files that add to or replace the built-in "
-         "rules (repeatable)")
-        ("format", po::value<std::string>()->default_value("text"),
-         "text, json or sarif")
-        ("output,o", po::value<std::string>(),
-         "write the report to this file (atomically) instead of stdout")
-        ("fail-on", po::value<std::string>()->default_value("warning"),
-         "error, warning, note or never: the lowest level that makes the "
-         "exit code 1")
-        ("verbose,v", po::bool_switch(),
-         "show what each finding read, its related resource and its fix")
-        ("quiet,q", po::bool_switch(),
-         "print only the summary of a text report");
+    o.add_options()(
+        "scenario", po::value<std::string>()->default_value("stt"),
+        "stt, tts or both: which BYOS guidance the storage account must "
+        "follow (a Speech resource tagged byos-audit-scenario overrides "
+        "it)")("speech-studio", po::bool_switch(),
+               "also check what Speech Studio needs (BYOS018, BYOS022)")(
+        "rules", po::value<std::vector<std::string>>()->composing(),
+        "a folder of rule files that add to or replace the built-in "
+        "rules (repeatable)")("format",
+                              po::value<std::string>()->default_value("text"),
+                              "text, json or sarif")(
+        "output,o", po::value<std::string>(),
+        "write the report to this file (atomically) instead of stdout")(
+        "fail-on", po::value<std::string>()->default_value("warning"),
+        "error, warning, note or never: the lowest level that makes the "
+        "exit code 1")(
+        "verbose,v", po::bool_switch(),
+        "show what each finding read, its related resource and its fix")(
+        "quiet,q", po::bool_switch(),
+        "print only the summary of a text report");
     return o;
 }
 
@@ -57,8 +56,9 @@ Result<E> pick(po::variables_map const& vm, std::string const& option,
     auto const& value = vm[option].as<std::string>();
     if (auto const e = find_by_name(names, value))
         return *e;
-    return Error{"", "", "--" + option + " takes " + names_of(names) +
-                             ", not '" + value + "'"};
+    return Error{"", "",
+                 "--" + option + " takes " + names_of(names) + ", not '" +
+                     value + "'"};
 }
 
 Status read_audit_options(po::variables_map const& vm, Options& options)
@@ -183,8 +183,9 @@ Result<Options> parse_options(std::vector<std::string> const& args)
         }
         options.inputs.clear();
     } else {
-        return Error{"", "", "unknown command '" + command +
-                                 "' (try byos-audit --help)"};
+        return Error{"", "",
+                     "unknown command '" + command +
+                         "' (try byos-audit --help)"};
     }
     return options;
 }

@@ -17,11 +17,11 @@ namespace byos::cli {
 // The exit codes, documented in --help and the README.
 enum ExitCode : int
 {
-    exit_clean = 0,        // nothing at or above --fail-on
-    exit_findings = 1,     // findings at or above --fail-on
-    exit_usage = 2,        // bad command line or bad input
-    exit_incomplete = 3,   // something could not be read or evaluated
-    exit_internal = 4,     // a bug in byos-audit
+    exit_clean = 0,      // nothing at or above --fail-on
+    exit_findings = 1,   // findings at or above --fail-on
+    exit_usage = 2,      // bad command line or bad input
+    exit_incomplete = 3, // something could not be read or evaluated
+    exit_internal = 4,   // a bug in byos-audit
 };
 
 enum class Command
@@ -46,8 +46,8 @@ enum class FailOn
 struct Options
 {
     Command command = Command::help;
-    std::vector<std::string> inputs;       // check: files
-    std::string rule_id;                   // rules show
+    std::vector<std::string> inputs; // check: files
+    std::string rule_id;             // rules show
     std::vector<std::string> rule_dirs;
     engine::AuditOptions audit;
     report::Format format = report::Format::text;

@@ -20,18 +20,17 @@ char const* to_string(Status status)
 
 std::size_t AuditResult::count(Status status) const
 {
-    return static_cast<std::size_t>(std::count_if(
-        outcomes.begin(), outcomes.end(),
-        [&](Outcome const& o) { return o.status == status; }));
+    return static_cast<std::size_t>(
+        std::count_if(outcomes.begin(), outcomes.end(),
+                      [&](Outcome const& o) { return o.status == status; }));
 }
 
 bool AuditResult::complete() const
 {
     return gaps.empty() && !nothing_to_audit &&
-           std::none_of(findings.begin(), findings.end(),
-                        [](Finding const& f) {
-                            return f.status == Status::not_evaluated;
-                        });
+           std::none_of(findings.begin(), findings.end(), [](Finding const& f) {
+               return f.status == Status::not_evaluated;
+           });
 }
 
 namespace {
@@ -39,7 +38,7 @@ namespace {
 // Why a rule does not apply to a subject; empty when it does.
 struct Applicability
 {
-    Status status = Status::passed;  // passed here means "evaluate it"
+    Status status = Status::passed; // passed here means "evaluate it"
     std::string reason;
 };
 
@@ -104,28 +103,27 @@ class Auditor
 public:
     Auditor(model::Estate const& estate, Catalog const& catalog,
             AuditOptions const& options, AuditResult& result)
-        : estate_(estate), catalog_(catalog), options_(options),
-          result_(result)
+        : estate_(estate), catalog_(catalog), options_(options), result_(result)
     {
     }
 
     void run()
     {
         for (auto const& speech : estate_.speech_accounts) {
-            auto storages = user_owned_storage_ids(speech);
+            auto const storages = model::user_owned_storage(speech);
             if (storages.empty())
-                storages.emplace_back();
-            for (auto const& storage_id : storages)
-                audit_subject(make_subject(estate_, speech, storage_id,
-                                           options_, result_.warnings));
+                audit_subject(make_subject(estate_, speech, nullptr, options_,
+                                           result_.warnings));
+            for (auto const& owned : storages)
+                audit_subject(make_subject(estate_, speech, &owned, options_,
+                                           result_.warnings));
         }
     }
 
 private:
     void audit_subject(Subject const& subject)
     {
-        auto const index =
-            static_cast<std::uint32_t>(result_.subjects.size());
+        auto const index = static_cast<std::uint32_t>(result_.subjects.size());
         result_.subjects.push_back(
             {subject.speech->id, subject.storage_id, subject.scenario});
         auto const roots = subject.roots();

@@ -28,21 +28,21 @@ char const* to_string(Status status);
 struct ResourceRef
 {
     std::string id;
-    std::string kind;            // "speech", "storage", "subscription"
+    std::string kind; // "speech", "storage", "subscription"
     model::Source source;
 };
 
 // A rule that failed on a pair, or could not be evaluated.
 struct Finding
 {
-    std::uint16_t rule = 0;      // index into Catalog::rules()
+    std::uint16_t rule = 0; // index into Catalog::rules()
     Status status = Status::failed;
     Level level = Level::warning;
     Scenario scenario = Scenario::stt;
     ResourceRef primary;
-    ResourceRef related;         // empty id when there is none
-    std::string message;         // failed: the rendered message
-    std::string reason;          // not evaluated: what was missing
+    ResourceRef related; // empty id when there is none
+    std::string message; // failed: the rendered message
+    std::string reason;  // not evaluated: what was missing
     std::vector<Evidence> evidence;
 };
 
@@ -50,7 +50,7 @@ struct Finding
 // pairs has millions of these.
 struct Outcome
 {
-    std::uint32_t subject = 0;   // index into AuditResult::subjects
+    std::uint32_t subject = 0; // index into AuditResult::subjects
     std::uint16_t rule = 0;
     Status status = Status::passed;
 };
@@ -58,7 +58,7 @@ struct Outcome
 struct SubjectSummary
 {
     std::string speech_id;
-    std::string storage_id;      // empty for non-BYOS accounts
+    std::string storage_id; // empty for non-BYOS accounts
     Scenario scenario = Scenario::stt;
 };
 
@@ -66,13 +66,13 @@ struct AuditResult
 {
     std::vector<SubjectSummary> subjects;
     std::vector<Outcome> outcomes;
-    std::vector<Finding> findings;   // failed and not evaluated, deduplicated
-    std::vector<model::Gap> gaps;    // what could not be read at all
+    std::vector<Finding> findings; // failed and not evaluated, deduplicated
+    std::vector<model::Gap> gaps;  // what could not be read at all
     std::vector<std::string> warnings;
-    bool nothing_to_audit = false;   // no Speech account, no listing
+    bool nothing_to_audit = false; // no Speech account, no listing
 
     std::size_t count(Status status) const;
-    bool complete() const;           // nothing unread, nothing unevaluated
+    bool complete() const; // nothing unread, nothing unevaluated
 };
 
 AuditResult audit(model::Estate const& estate, Catalog const& catalog,

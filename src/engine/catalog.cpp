@@ -70,8 +70,7 @@ Status Catalog::add(Rule rule, bool may_replace)
     if (at != rules_.end() && at->id == rule.id) {
         if (!may_replace)
             return Error{rule.file, "(at /id)",
-                         "rule " + rule.id + " is also defined in " +
-                             at->file};
+                         "rule " + rule.id + " is also defined in " + at->file};
         *at = std::move(rule);
         return std::nullopt;
     }

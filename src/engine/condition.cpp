@@ -87,8 +87,8 @@ Status check_operand(Op op, bj::value const& operand,
                      std::string const& pointer)
 {
     if ((op == Op::in || op == Op::not_in) && !operand.is_array())
-        return error_at(pointer, "'" + std::string(name_of(op)) +
-                                     "' takes an array");
+        return error_at(pointer,
+                        "'" + std::string(name_of(op)) + "' takes an array");
     if ((op == Op::like || op == Op::not_like) && !operand.is_string())
         return error_at(pointer, "'" + std::string(name_of(op)) +
                                      "' takes a string pattern");
@@ -98,8 +98,8 @@ Status check_operand(Op op, bj::value const& operand,
 }
 
 // "[field('path')]" names another field; any other string is a literal.
-Result<std::optional<FieldPath>> parse_operand_field(
-    bj::value const& operand, std::string const& pointer)
+Result<std::optional<FieldPath>> parse_operand_field(bj::value const& operand,
+                                                     std::string const& pointer)
 {
     if (!operand.is_string())
         return std::optional<FieldPath>();
@@ -114,8 +114,8 @@ Result<std::optional<FieldPath>> parse_operand_field(
         return error_at(pointer, "unsupported expression '" +
                                      std::string(text) +
                                      "' (only [field('path')] is known)");
-    auto path = parse_field_path(text.substr(
-        open.size(), text.size() - open.size() - close.size()));
+    auto path = parse_field_path(
+        text.substr(open.size(), text.size() - open.size() - close.size()));
     if (!path)
         return error_at(pointer, path.error().message);
     return std::optional<FieldPath>(std::move(*path));
@@ -185,11 +185,10 @@ Result<Condition> parse_count(bj::object const& object,
     for (auto const& [key, value] : *spec)
         if (key != "field" && key != "where")
             return error_at(pointer + "/count/" + std::string(key),
-                            "unknown key '" + std::string(key) +
-                                "' in count");
+                            "unknown key '" + std::string(key) + "' in count");
 
-    auto path = parse_path_at(spec->if_contains("field"),
-                              pointer + "/count/field");
+    auto path =
+        parse_path_at(spec->if_contains("field"), pointer + "/count/field");
     if (!path)
         return path.error();
     if (path->steps.empty() || !path->steps.back().each)
@@ -232,16 +231,15 @@ Result<Condition> parse_logical(bj::object const& object,
         return c;
     }
 
-    c.type = key == "allOf" ? Condition::Type::all_of
-                            : Condition::Type::any_of;
+    c.type = key == "allOf" ? Condition::Type::all_of : Condition::Type::any_of;
     auto const child_pointer = pointer + "/" + std::string(key);
     if (!value.is_array() || value.get_array().empty())
         return error_at(child_pointer, "expected a non-empty array of "
                                        "conditions");
     auto const& list = value.get_array();
     for (std::size_t i = 0; i < list.size(); ++i) {
-        auto child = parse_condition(list[i],
-                                     child_pointer + "/" + std::to_string(i));
+        auto child =
+            parse_condition(list[i], child_pointer + "/" + std::to_string(i));
         if (!child)
             return child.error();
         c.children.push_back(std::move(*child));
@@ -319,7 +317,7 @@ bj::value const* child(bj::object const& object, std::string const& key)
 struct Binding
 {
     FieldPath const* path;
-    std::size_t steps;          // how many steps of `path` it binds
+    std::size_t steps; // how many steps of `path` it binds
     bj::value const* element;
 };
 
@@ -391,10 +389,9 @@ private:
             if (operand.state == Value::State::unknown)
                 return unknown(operand.reason);
         }
-        auto const& literal =
-            operand.json ? *operand.json : c.operand;
-        bool const compare_absent = c.operand_field &&
-                                    operand.state == Value::State::absent;
+        auto const& literal = operand.json ? *operand.json : c.operand;
+        bool const compare_absent =
+            c.operand_field && operand.state == Value::State::absent;
 
         auto const check = [&](Value const& v) {
             note(c, v, literal);
@@ -402,23 +399,21 @@ private:
                 return unknown(v.reason);
             if (compare_absent)
                 return from(c.op == Op::not_equals || c.op == Op::not_in ||
-                            c.op == Op::not_like ||
-                            c.op == Op::not_contains);
+                            c.op == Op::not_like || c.op == Op::not_contains);
             return test(c.op, v, literal);
         };
 
         if (c.type == Condition::Type::value)
-            return check(c.value_is_literal
-                             ? Value{Value::State::present,
-                                     &c.value_literal, {}}
-                             : single(c.field));
+            return check(
+                c.value_is_literal
+                    ? Value{Value::State::present, &c.value_literal, {}}
+                    : single(c.field));
 
         // Without [*] a path names one value, present or not; with [*]
         // the test must hold for every element, and holds for none.
         auto result = Truth::yes;
-        for_each_value(c.field, [&](Value const& v) {
-            result = all(result, check(v));
-        });
+        for_each_value(c.field,
+                       [&](Value const& v) { result = all(result, check(v)); });
         return result;
     }
 
@@ -438,17 +433,14 @@ private:
         auto const target = c.operand.to_number<double>();
         auto verdict = compare_count(c.op, static_cast<double>(yes), target);
         for (auto n = yes + 1; n <= yes + maybe; ++n)
-            if (compare_count(c.op, static_cast<double>(n), target) !=
-                verdict)
+            if (compare_count(c.op, static_cast<double>(n), target) != verdict)
                 return unknown(why);
         if (evidence_)
             evidence_->push_back(
                 {"count(" + c.field.text + ")",
                  std::to_string(yes) +
-                     (maybe ? " (+" + std::to_string(maybe) + " unknown)"
-                            : ""),
-                 std::string(name_of(c.op)) + " " +
-                     bj::serialize(c.operand)});
+                     (maybe ? " (+" + std::to_string(maybe) + " unknown)" : ""),
+                 std::string(name_of(c.op)) + " " + bj::serialize(c.operand)});
         return from(verdict);
     }
 
@@ -465,9 +457,8 @@ private:
         }
     }
 
-    void count_walk(Condition const& c, std::size_t step,
-                    bj::value const* at, std::size_t& yes,
-                    std::size_t& maybe, bool& unknown_array,
+    void count_walk(Condition const& c, std::size_t step, bj::value const* at,
+                    std::size_t& yes, std::size_t& maybe, bool& unknown_array,
                     std::string_view& why)
     {
         std::string_view reason;
@@ -479,8 +470,8 @@ private:
             return;
         }
         if (step == c.field.steps.size()) {
-            auto const t = c.children.empty() ? Truth::yes
-                                              : eval(c.children.front());
+            auto const t =
+                c.children.empty() ? Truth::yes : eval(c.children.front());
             if (t == Truth::yes)
                 ++yes;
             else if (t == Truth::unknown) {
@@ -502,8 +493,7 @@ private:
             return;
         for (auto const& element : *array) {
             bindings_.push_back({&c.field, step + 1, &element});
-            count_walk(c, step + 1, &element, yes, maybe, unknown_array,
-                       why);
+            count_walk(c, step + 1, &element, yes, maybe, unknown_array, why);
             bindings_.pop_back();
         }
     }
@@ -534,9 +524,8 @@ private:
             return;
         }
         if (step == path.steps.size()) {
-            visit(at && !at->is_null()
-                      ? Value{Value::State::present, at, {}}
-                      : absent());
+            visit(at && !at->is_null() ? Value{Value::State::present, at, {}}
+                                       : absent());
             return;
         }
         auto const& s = path.steps[step];
@@ -548,8 +537,7 @@ private:
             return;
         }
         auto const* object = at ? at->if_object() : nullptr;
-        walk(path, step + 1, object ? child(*object, s.key) : nullptr,
-             visit);
+        walk(path, step + 1, object ? child(*object, s.key) : nullptr, visit);
     }
 
     Value single(FieldPath const& path)
@@ -573,20 +561,19 @@ private:
     {
         if (!evidence_)
             return;
-        std::string found =
-            v.state == Value::State::present   ? bj::serialize(*v.json)
-            : v.state == Value::State::unknown ? "unknown (" +
-                                                     std::string(v.reason) +
-                                                     ")"
-                                               : "absent";
-        auto const left = c.value_is_literal ? bj::serialize(c.value_literal)
-                                             : c.field.text;
-        evidence_->push_back({left, std::move(found),
-                              std::string(name_of(c.op)) + " " +
-                                  (c.operand_field
-                                       ? c.operand_field->text + " (" +
-                                             bj::serialize(operand) + ")"
-                                       : bj::serialize(operand))});
+        std::string found = v.state == Value::State::present
+                                ? bj::serialize(*v.json)
+                            : v.state == Value::State::unknown
+                                ? "unknown (" + std::string(v.reason) + ")"
+                                : "absent";
+        auto const left =
+            c.value_is_literal ? bj::serialize(c.value_literal) : c.field.text;
+        evidence_->push_back(
+            {left, std::move(found),
+             std::string(name_of(c.op)) + " " +
+                 (c.operand_field ? c.operand_field->text + " (" +
+                                        bj::serialize(operand) + ")"
+                                  : bj::serialize(operand))});
     }
 
     static Truth test(Op op, Value const& v, bj::value const& operand);
@@ -615,10 +602,9 @@ bool value_contains(bj::value const& v, bj::value const& operand)
     if (v.is_string() && operand.is_string())
         return icontains(v.get_string(), operand.get_string());
     if (auto const* array = v.if_array())
-        return std::any_of(array->begin(), array->end(),
-                           [&](bj::value const& e) {
-                               return loose_equals(e, operand);
-                           });
+        return std::any_of(
+            array->begin(), array->end(),
+            [&](bj::value const& e) { return loose_equals(e, operand); });
     return false;
 }
 
@@ -669,8 +655,7 @@ Truth Evaluator::test(Op op, Value const& v, bj::value const& operand)
 
 void collect(Condition const& c, std::vector<FieldPath const*>& out)
 {
-    if (c.type == Condition::Type::field ||
-        c.type == Condition::Type::count ||
+    if (c.type == Condition::Type::field || c.type == Condition::Type::count ||
         (c.type == Condition::Type::value && !c.value_is_literal))
         out.push_back(&c.field);
     if (c.operand_field)

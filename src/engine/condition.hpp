@@ -41,16 +41,16 @@ struct Condition
         any_of,
         not_,
         field,
-        value,   // Azure Policy's "value": the left side is an expression
+        value, // Azure Policy's "value": the left side is an expression
         count,
     };
 
     Type type = Type::field;
-    std::vector<Condition> children;   // all_of, any_of, not_; count: where
-    FieldPath field;                   // field, count
-    Op op = Op::equals;                // field, count
-    boost::json::value operand;        // literal operand
-    std::optional<FieldPath> operand_field;  // "[field('...')]"
+    std::vector<Condition> children; // all_of, any_of, not_; count: where
+    FieldPath field;                 // field, count
+    Op op = Op::equals;              // field, count
+    boost::json::value operand;      // literal operand
+    std::optional<FieldPath> operand_field; // "[field('...')]"
 
     // For value conditions: the left side is `value_literal`, or the field
     // in `field` when it was written as "[field('...')]".
@@ -90,15 +90,15 @@ struct Roots
 // What a condition read and how it compared, for explaining a result.
 struct Evidence
 {
-    std::string field;      // the field path as written
-    std::string found;      // the value found, as JSON, or "absent"
-    std::string expected;   // the test, e.g. "notEquals false"
+    std::string field;    // the field path as written
+    std::string found;    // the value found, as JSON, or "absent"
+    std::string expected; // the test, e.g. "notEquals false"
 };
 
 struct Verdict
 {
     Truth truth = Truth::no;
-    std::string reason;     // for unknown: the data that was missing
+    std::string reason; // for unknown: the data that was missing
 };
 
 // Evaluates `condition` over `roots`. When `evidence` is given, leaf tests

@@ -35,13 +35,14 @@ Result<FieldPath> parse_field_path(std::string_view text)
     auto const root = text.substr(0, dot);
     auto const known = find_by_name(roots, root);
     if (!known)
-        return Error{"", "", "field '" + path.text +
-                                 "' must start with speech., storage., "
-                                 "blobService. or pair."};
+        return Error{"", "",
+                     "field '" + path.text +
+                         "' must start with speech., storage., "
+                         "blobService. or pair."};
     path.root = *known;
 
-    auto rest = dot == std::string_view::npos ? std::string_view()
-                                               : text.substr(dot);
+    auto rest =
+        dot == std::string_view::npos ? std::string_view() : text.substr(dot);
     while (!rest.empty()) {
         if (rest.substr(0, 3) == "[*]") {
             path.steps.push_back(Step{true, {}});
@@ -49,27 +50,27 @@ Result<FieldPath> parse_field_path(std::string_view text)
             continue;
         }
         if (rest.front() != '.')
-            return Error{"", "", "field '" + path.text +
-                                     "': expected '.' or '[*]' at '" +
-                                     std::string(rest) + "'"};
+            return Error{"", "",
+                         "field '" + path.text +
+                             "': expected '.' or '[*]' at '" +
+                             std::string(rest) + "'"};
         rest.remove_prefix(1);
         auto const end = rest.find_first_of(".[");
         auto const key = rest.substr(0, end);
         if (key.empty())
-            return Error{"", "", "field '" + path.text +
-                                     "' has an empty step"};
+            return Error{"", "", "field '" + path.text + "' has an empty step"};
         path.steps.push_back(Step{false, std::string(key)});
         rest = end == std::string_view::npos ? std::string_view()
                                              : rest.substr(end);
     }
 
     if (path.steps.empty() || path.steps.front().each)
-        return Error{"", "", "field '" + path.text +
-                                 "' names no property of its root"};
+        return Error{"", "",
+                     "field '" + path.text + "' names no property of its root"};
     if (path.root == Root::pair && !is_known_fact(path.steps.front().key))
-        return Error{"", "", "field '" + path.text +
-                                 "': unknown fact 'pair." +
-                                 path.steps.front().key + "'"};
+        return Error{"", "",
+                     "field '" + path.text + "': unknown fact 'pair." +
+                         path.steps.front().key + "'"};
     return path;
 }
 

@@ -22,15 +22,15 @@ enum class Root
 
 struct Step
 {
-    bool each = false;   // `[*]`
-    std::string key;     // the property name otherwise
+    bool each = false; // `[*]`
+    std::string key;   // the property name otherwise
 };
 
 struct FieldPath
 {
     Root root = Root::speech;
     std::vector<Step> steps;
-    std::string text;    // as written in the rule
+    std::string text; // as written in the rule
 
     bool has_each() const;
 };

@@ -12,11 +12,11 @@ namespace bj = boost::json;
 namespace {
 
 constexpr std::array<std::string_view, 19> fact_names = {
-    "scenario",          "speechStudio",       "isByos",
-    "storageId",         "storageFound",       "systemPrincipalId",
-    "principalId",       "roleAssignments",    "subscriptionId",
-    "tenantId",          "speechRegion",       "storageRegion",
-    "speechGeography",   "storageGeography",   "storageBypass",
+    "scenario",           "speechStudio",       "isByos",
+    "storageId",          "storageFound",       "systemPrincipalId",
+    "principalId",        "roleAssignments",    "subscriptionId",
+    "tenantId",           "speechRegion",       "storageRegion",
+    "speechGeography",    "storageGeography",   "storageBypass",
     "storageSpeechCount", "storageSpeechNames", "byoxPreviewState",
     "subscriptionName"};
 
@@ -29,13 +29,11 @@ constexpr std::array<std::pair<std::string_view, std::string_view>, 10>
          "Storage Blob Data Contributor"},
         {"b7e6dc6d-f1e8-4753-8033-0f276bb0955b", "Storage Blob Data Owner"},
         {"2a2b9908-6ea1-4ae2-8e65-a410df84e7d1", "Storage Blob Data Reader"},
-        {"17d1049b-9a84-46fb-8f53-869881c3d3ab",
-         "Storage Account Contributor"},
+        {"17d1049b-9a84-46fb-8f53-869881c3d3ab", "Storage Account Contributor"},
         {"8e3af657-a8ff-443c-a75c-2fe8c4bcb635", "Owner"},
         {"b24988ac-6180-42a0-ab88-20f7382dd24c", "Contributor"},
         {"acdd72a7-3385-48ef-bd42-f606fba81ae7", "Reader"},
-        {"18d7d88d-d35e-4fb5-a5c3-7773c20a72d9",
-         "User Access Administrator"},
+        {"18d7d88d-d35e-4fb5-a5c3-7773c20a72d9", "User Access Administrator"},
         {"f58310d9-a9f6-439a-9e8d-f62e7b41a168",
          "Role Based Access Control Administrator"},
         {"f2dc8367-1007-4938-bd23-fe263f013447",
@@ -59,33 +57,6 @@ std::string_view string_at(bj::object const* o, std::string_view key)
                                : std::string_view();
 }
 
-bj::value const* user_owned_storage(model::Resource const& speech)
-{
-    auto const* props = object_at(speech.json, "properties");
-    return props ? props->if_contains("userOwnedStorage") : nullptr;
-}
-
-// The entry of userOwnedStorage naming `storage_id`.
-bj::object const* storage_entry(model::Resource const& speech,
-                                std::string const& storage_id)
-{
-    auto const* uos = user_owned_storage(speech);
-    if (!uos)
-        return nullptr;
-    auto const matches = [&](bj::value const& e) {
-        auto const* o = e.if_object();
-        return o && (string_at(o, "resourceId") == storage_id ||
-                     string_at(o, "storageResourceId") == storage_id);
-    };
-    if (uos->is_object())
-        return matches(*uos) ? &uos->get_object() : nullptr;
-    if (uos->is_array())
-        for (auto const& e : uos->get_array())
-            if (matches(e))
-                return &e.get_object();
-    return nullptr;
-}
-
 std::string system_principal(model::Resource const& speech)
 {
     auto const* identity = object_at(speech.json, "identity");
@@ -97,9 +68,8 @@ std::string system_principal(model::Resource const& speech)
 // The principal that reaches the storage account: the user-assigned
 // identity that userOwnedStorage names by client ID, else the system one.
 std::string storage_principal(model::Resource const& speech,
-                              bj::object const* entry)
+                              std::string const& client)
 {
-    auto const client = string_at(entry, "identityClientId");
     if (client.empty())
         return system_principal(speech);
     auto const* identity = object_at(speech.json, "identity");
@@ -151,8 +121,7 @@ bj::value effective_roles(model::Estate const& estate,
         bool const reaches =
             level == model::ScopeLevel::management_group
                 ? a.origin_scope.empty() ||
-                      model::is_scope_at_or_above(a.origin_scope,
-                                                  storage_key)
+                      model::is_scope_at_or_above(a.origin_scope, storage_key)
                 : model::is_scope_at_or_above(a.scope, storage_key);
         if (!reaches)
             continue;
@@ -173,8 +142,8 @@ bj::value effective_roles(model::Estate const& estate,
 
 bj::value bypass_flags(model::Resource const* storage)
 {
-    auto const* props = storage ? object_at(storage->json, "properties")
-                                : nullptr;
+    auto const* props =
+        storage ? object_at(storage->json, "properties") : nullptr;
     auto const* acls = object_at(props, "networkAcls");
     bj::array flags;
     // ARM's default for an account without the setting is AzureServices.
@@ -192,8 +161,7 @@ bj::value bypass_flags(model::Resource const* storage)
     return flags;
 }
 
-Scenario scenario_of(model::Resource const& speech,
-                     AuditOptions const& options,
+Scenario scenario_of(model::Resource const& speech, AuditOptions const& options,
                      std::vector<std::string>& warnings)
 {
     auto const* tags = object_at(speech.json, "tags");
@@ -272,36 +240,16 @@ Roots Subject::roots() const
     return r;
 }
 
-std::vector<std::string> user_owned_storage_ids(
-    model::Resource const& speech)
-{
-    std::vector<std::string> ids;
-    auto const* uos = user_owned_storage(speech);
-    auto const add = [&](bj::value const& e) {
-        auto const* o = e.if_object();
-        auto id = string_at(o, "resourceId");
-        if (id.empty())
-            id = string_at(o, "storageResourceId");
-        if (!id.empty())
-            ids.emplace_back(id);
-    };
-    if (uos && uos->is_array())
-        for (auto const& e : uos->get_array())
-            add(e);
-    else if (uos)
-        add(*uos);
-    return ids;
-}
-
-Subject make_subject(model::Estate const& estate,
-                     model::Resource const& speech,
-                     std::string const& storage_id,
+Subject make_subject(model::Estate const& estate, model::Resource const& speech,
+                     model::OwnedStorage const* owned,
                      AuditOptions const& options,
                      std::vector<std::string>& warnings)
 {
     Subject s;
     s.speech = &speech;
-    s.storage_id = storage_id;
+    if (owned)
+        s.storage_id = owned->resource_id;
+    auto const& storage_id = s.storage_id;
     s.scenario = scenario_of(speech, options, warnings);
     s.subscription = model::subscription_of(speech.id);
     auto const storage_key = model::id_key(storage_id);
@@ -328,7 +276,7 @@ Subject make_subject(model::Estate const& estate,
     if (!storage_id.empty()) {
         pair["storageId"] = storage_id;
         auto const principal =
-            storage_principal(speech, storage_entry(speech, storage_id));
+            storage_principal(speech, owned->identity_client_id);
         if (!principal.empty())
             pair["principalId"] = principal;
 
@@ -341,14 +289,13 @@ Subject make_subject(model::Estate const& estate,
             break;
         case model::Presence::not_found:
             pair["storageFound"] = false;
-            s.storage_marker = make_unknown("storage account " +
-                                            storage_id + " does not exist");
+            s.storage_marker = make_unknown("storage account " + storage_id +
+                                            " does not exist");
             break;
         case model::Presence::unknown:
             s.storage_unknown =
                 why ? why->describe()
-                    : "storage account " + storage_id +
-                          " is not in the input";
+                    : "storage account " + storage_id + " is not in the input";
             pair["storageFound"] = make_unknown(s.storage_unknown);
             s.storage_marker = make_unknown(s.storage_unknown);
             break;

@@ -31,31 +31,26 @@ struct AuditOptions
 struct Subject
 {
     model::Resource const* speech = nullptr;
-    model::Resource const* storage = nullptr;   // when present
-    std::string storage_id;                     // as written; may be empty
+    model::Resource const* storage = nullptr; // when present
+    std::string storage_id;                   // as written; may be empty
     model::Presence storage_presence = model::Presence::unknown;
-    std::string storage_unknown;                // why, when unknown
+    std::string storage_unknown; // why, when unknown
     Scenario scenario = Scenario::stt;
-    std::string subscription;                   // lower-case GUID
+    std::string subscription; // lower-case GUID
 
-    boost::json::value pair;                    // the pair.* facts
-    boost::json::value const* blob = nullptr;   // when present
-    boost::json::value storage_marker;          // $unknown otherwise
+    boost::json::value pair;                  // the pair.* facts
+    boost::json::value const* blob = nullptr; // when present
+    boost::json::value storage_marker;        // $unknown otherwise
     boost::json::value blob_marker;
 
     Roots roots() const;
 };
 
-// The storage account IDs a Speech account names, as written (the array
-// form of the spec and the single-object form some documents show).
-std::vector<std::string> user_owned_storage_ids(
-    model::Resource const& speech);
-
-// Builds the subject for `speech` and `storage_id` (empty for none).
-// `warnings` receives problems such as an unknown scenario tag.
-Subject make_subject(model::Estate const& estate,
-                     model::Resource const& speech,
-                     std::string const& storage_id,
+// Builds the subject for `speech` and one entry of its userOwnedStorage
+// (null for a non-BYOS account). `warnings` receives problems such as an
+// unknown scenario tag.
+Subject make_subject(model::Estate const& estate, model::Resource const& speech,
+                     model::OwnedStorage const* owned,
                      AuditOptions const& options,
                      std::vector<std::string>& warnings);
 

@@ -61,8 +61,7 @@ public:
         if (at.line)
             where = "line " + std::to_string(at.line) + ", column " +
                     std::to_string(at.column) + " ";
-        where += "(at " + (pointer.empty() ? std::string("/") : pointer) +
-                 ")";
+        where += "(at " + (pointer.empty() ? std::string("/") : pointer) + ")";
         return Error{file_, where, std::move(message)};
     }
 
@@ -72,8 +71,8 @@ public:
         if (!v) {
             if (!required)
                 return std::string();
-            return fail("", "missing required field '" + std::string(key) +
-                                "'");
+            return fail("",
+                        "missing required field '" + std::string(key) + "'");
         }
         if (!v->is_string() || (required && v->get_string().empty()))
             return fail("/" + std::string(key), "expected a non-empty "
@@ -107,8 +106,7 @@ public:
             return value.error();
         if (auto const e = find_by_name(names, *value))
             return *e;
-        return fail("/" + std::string(key),
-                    "expected " + names_of(names));
+        return fail("/" + std::string(key), "expected " + names_of(names));
     }
 
     bj::object const& object_;
@@ -117,10 +115,12 @@ public:
 };
 
 constexpr std::array<std::string_view, 16> known_keys = {
-    "id",        "name",      "title",       "level",
-    "scenarios", "speechStudioOnly", "appliesTo", "resource",
-    "condition", "message",   "rationale",   "guidance",
-    "remediation", "helpUri", "tags",        "$comment"};
+    "id",          "name",      "title",
+    "level",       "scenarios", "speechStudioOnly",
+    "appliesTo",   "resource",  "condition",
+    "message",     "rationale", "guidance",
+    "remediation", "helpUri",   "tags",
+    "$comment"};
 
 bool is_rule_id(std::string const& id)
 {
@@ -146,8 +146,7 @@ Result<MessageTemplate> parse_message(std::string const& text)
         if (close == std::string::npos)
             return Error{"", "", "unclosed '{' in message"};
         if (open > at)
-            message.parts.push_back({text.substr(at, open - at),
-                                     std::nullopt});
+            message.parts.push_back({text.substr(at, open - at), std::nullopt});
         auto path = parse_field_path(text.substr(open + 1, close - open - 1));
         if (!path)
             return path.error();
@@ -181,12 +180,12 @@ Result<Rule> parse_rule(std::string_view text, std::string const& file)
     Rule rule;
     rule.file = file;
 
-#define BYOS_READ(field, expr)                                              \
-    do {                                                                    \
-        auto value = (expr);                                                \
-        if (!value)                                                         \
-            return value.error();                                           \
-        field = std::move(*value);                                          \
+#define BYOS_READ(field, expr)                                                 \
+    do {                                                                       \
+        auto value = (expr);                                                   \
+        if (!value)                                                            \
+            return value.error();                                              \
+        field = std::move(*value);                                             \
     } while (0)
 
     BYOS_READ(rule.id, r.string("id"));
@@ -205,8 +204,8 @@ Result<Rule> parse_rule(std::string_view text, std::string const& file)
     BYOS_READ(rule.message_text, r.string("message"));
 
     std::vector<std::string> scenarios;
-    BYOS_READ(scenarios, r.strings(object.if_contains("scenarios"),
-                                   "/scenarios"));
+    BYOS_READ(scenarios,
+              r.strings(object.if_contains("scenarios"), "/scenarios"));
     for (std::size_t i = 0; i < scenarios.size(); ++i) {
         auto const s = find_by_name(scenario_names, scenarios[i]);
         if (!s)

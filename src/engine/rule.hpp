@@ -50,9 +50,9 @@ std::optional<Scenario> scenario_named(std::string_view name);
 // Which Speech accounts a rule looks at.
 enum class AppliesTo
 {
-    speech,   // every SpeechServices account
-    byos,     // accounts with userOwnedStorage
-    pair,     // BYOS accounts whose storage account was read
+    speech, // every SpeechServices account
+    byos,   // accounts with userOwnedStorage
+    pair,   // BYOS accounts whose storage account was read
 };
 
 inline constexpr std::array<NameRow<AppliesTo>, 3> applies_to_names = {{
@@ -82,8 +82,8 @@ struct MessageTemplate
 {
     struct Part
     {
-        std::string text;              // literal text, or
-        std::optional<FieldPath> field;  // a placeholder
+        std::string text;               // literal text, or
+        std::optional<FieldPath> field; // a placeholder
     };
     std::vector<Part> parts;
 
@@ -96,20 +96,20 @@ struct Rule
     std::string name;
     std::string title;
     Level level = Level::warning;
-    unsigned scenarios = 0;            // bitmask of Scenario
+    unsigned scenarios = 0; // bitmask of Scenario
     bool speech_studio_only = false;
     AppliesTo applies_to = AppliesTo::pair;
     Target resource = Target::speech;
     Condition condition;
     MessageTemplate message;
-    std::string message_text;          // the template as written
+    std::string message_text; // the template as written
     std::string rationale;
     std::string guidance;
     std::string remediation_az;
     std::vector<std::string> remediation_portal;
     std::string help_uri;
     std::vector<std::string> tags;
-    std::string file;                  // where it was read from
+    std::string file; // where it was read from
 
     bool applies_in(Scenario scenario) const
     {

@@ -11,8 +11,8 @@ namespace bj = boost::json;
 
 // Keys that stay at the top level of an ARM resource.
 constexpr std::array<std::string_view, 10> envelope_keys = {
-    "id", "name", "type", "kind", "location", "sku",
-    "tags", "identity", "etag", "extendedLocation"};
+    "id",  "name", "type",     "kind", "location",
+    "sku", "tags", "identity", "etag", "extendedLocation"};
 
 bool is_envelope_key(std::string_view key)
 {
@@ -23,10 +23,10 @@ bool is_envelope_key(std::string_view key)
 }
 
 // Renames the keys of each object in `array` per `renames`.
-bj::value rename_in_array(bj::value const& array,
-                          std::initializer_list<
-                              std::pair<std::string_view, std::string_view>>
-                              renames)
+bj::value rename_in_array(
+    bj::value const& array,
+    std::initializer_list<std::pair<std::string_view, std::string_view>>
+        renames)
 {
     if (!array.is_array())
         return array;
@@ -96,16 +96,16 @@ std::optional<bj::value> normalize_storage_account(bj::object const& account)
                            "primaryEndpoints", "minimumTlsVersion"}))
         return std::nullopt;
 
-    return fold_into_properties(
-        account, [](bj::object& properties, std::string_view key,
-                    bj::value const& value) {
-            if (key == "networkRuleSet")
-                properties["networkAcls"] = network_rule_set_to_acls(value);
-            else if (key == "enableHttpsTrafficOnly")
-                properties["supportsHttpsTrafficOnly"] = value;
-            else
-                properties[key] = value;
-        });
+    return fold_into_properties(account, [](bj::object& properties,
+                                            std::string_view key,
+                                            bj::value const& value) {
+        if (key == "networkRuleSet")
+            properties["networkAcls"] = network_rule_set_to_acls(value);
+        else if (key == "enableHttpsTrafficOnly")
+            properties["supportsHttpsTrafficOnly"] = value;
+        else
+            properties[key] = value;
+    });
 }
 
 std::optional<bj::value> normalize_blob_service(bj::object const& service)

@@ -15,12 +15,12 @@ namespace byos::input {
 
 // An ARM-shaped copy of a flattened storage account, or nothing when
 // `account` already has ARM's shape.
-std::optional<boost::json::value> normalize_storage_account(
-    boost::json::object const& account);
+std::optional<boost::json::value>
+normalize_storage_account(boost::json::object const& account);
 
 // The same for blob service properties (`az storage account
 // blob-service-properties show`).
-std::optional<boost::json::value> normalize_blob_service(
-    boost::json::object const& service);
+std::optional<boost::json::value>
+normalize_blob_service(boost::json::object const& service);
 
 }

@@ -22,8 +22,7 @@ std::string explain(boost::system::error_code const& ec)
 {
     namespace bj = boost::json;
     if (ec == bj::error::too_deep)
-        return "nesting deeper than " + std::to_string(max_nesting) +
-               " levels";
+        return "nesting deeper than " + std::to_string(max_nesting) + " levels";
     if (ec == bj::error::syntax)
         return "invalid JSON";
     if (ec == bj::error::incomplete)
@@ -77,8 +76,7 @@ std::string where_pointer(std::string_view text, std::string const& pointer)
 
 }
 
-Result<boost::json::value> parse(std::string_view text,
-                                 std::string const& path,
+Result<boost::json::value> parse(std::string_view text, std::string const& path,
                                  ParseOptions options)
 {
     if (text.empty())
@@ -114,8 +112,7 @@ Result<boost::json::value> parse(std::string_view text,
     auto value = parser.release();
     std::string pointer;
     if (find_non_finite(value, pointer))
-        return Error{path, where_pointer(text, pointer),
-                     "number out of range"};
+        return Error{path, where_pointer(text, pointer), "number out of range"};
     return value;
 }
 

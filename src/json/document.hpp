@@ -18,12 +18,11 @@ inline constexpr std::size_t max_nesting = 64;
 
 struct ParseOptions
 {
-    bool allow_comments = false;  // also allows trailing commas
+    bool allow_comments = false; // also allows trailing commas
 };
 
 // Parses `text`; `path` only names the file in errors.
-Result<boost::json::value> parse(std::string_view text,
-                                 std::string const& path,
+Result<boost::json::value> parse(std::string_view text, std::string const& path,
                                  ParseOptions options = {});
 
 }

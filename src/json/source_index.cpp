@@ -55,8 +55,8 @@ namespace {
 struct Frame
 {
     bool is_array = false;
-    std::size_t index = 0;    // next element index, arrays only
-    std::string key;          // key of the value being read, objects only
+    std::size_t index = 0; // next element index, arrays only
+    std::string key;       // key of the value being read, objects only
 };
 
 class Scanner

@@ -14,8 +14,8 @@ namespace byos::json {
 
 struct Position
 {
-    std::uint32_t line = 0;    // 1-based; 0 means unknown
-    std::uint32_t column = 0;  // 1-based, in Unicode code points
+    std::uint32_t line = 0;   // 1-based; 0 means unknown
+    std::uint32_t column = 0; // 1-based, in Unicode code points
 };
 
 // Turns a byte offset of `text` into a line and column.

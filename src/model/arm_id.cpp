@@ -50,8 +50,7 @@ ScopeLevel scope_level(std::string_view scope)
     if (parts.empty())
         return ScopeLevel::root;
     if (iequals(parts[0], "providers"))
-        return parts.size() >= 2 &&
-                       iequals(parts[1], "Microsoft.Management")
+        return parts.size() >= 2 && iequals(parts[1], "Microsoft.Management")
                    ? ScopeLevel::management_group
                    : ScopeLevel::root;
     if (parts.size() <= 2)

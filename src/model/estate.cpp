@@ -32,6 +32,31 @@ std::string_view Resource::location() const
     return string_field(json, "location");
 }
 
+std::vector<OwnedStorage> user_owned_storage(Resource const& speech)
+{
+    std::vector<OwnedStorage> entries;
+    auto const* props =
+        speech.json ? speech.json->if_contains("properties") : nullptr;
+    auto const* list = props && props->is_object()
+                           ? props->get_object().if_contains("userOwnedStorage")
+                           : nullptr;
+    auto const add = [&](boost::json::value const& entry) {
+        auto const* o = entry.if_object();
+        auto id = string_field(o, "resourceId");
+        if (id.empty())
+            id = string_field(o, "storageResourceId");
+        if (!id.empty())
+            entries.push_back({std::string(id), std::string(string_field(
+                                                    o, "identityClientId"))});
+    };
+    if (list && list->is_array())
+        for (auto const& entry : list->get_array())
+            add(entry);
+    else if (list)
+        add(*list);
+    return entries;
+}
+
 std::string Gap::describe() const
 {
     std::string out = what;
@@ -50,8 +75,7 @@ std::string Gap::describe() const
     return out;
 }
 
-Presence Estate::storage_presence(std::string const& key,
-                                  Gap const** why) const
+Presence Estate::storage_presence(std::string const& key, Gap const** why) const
 {
     *why = nullptr;
     if (storage_by_key.count(key))
@@ -80,8 +104,9 @@ Resource const* Estate::blob_service_of(std::string const& storage_key,
     return nullptr;
 }
 
-std::optional<Gap> Estate::role_assignment_gap(
-    std::string const& storage_key, std::string const& principal_key) const
+std::optional<Gap>
+Estate::role_assignment_gap(std::string const& storage_key,
+                            std::string const& principal_key) const
 {
     // The scopes at or above the account: "/", then each prefix that ends
     // at a segment boundary, then the account itself. A handful of map
@@ -108,14 +133,16 @@ std::optional<Gap> Estate::role_assignment_gap(
     }
     if (covered)
         return std::nullopt;
-    return Gap{"role assignments", storage_key, 0, "NotCollected",
+    return Gap{"role assignments",
+               storage_key,
+               0,
+               "NotCollected",
                "the input holds no role assignments for this storage "
                "account",
                {}};
 }
 
-std::optional<std::string> Estate::geography_of(
-    std::string const& region) const
+std::optional<std::string> Estate::geography_of(std::string const& region) const
 {
     if (auto const it = region_geographies.find(region);
         it != region_geographies.end())

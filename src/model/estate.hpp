@@ -12,7 +12,6 @@
 
 #include <deque>
 #include <optional>
-#include <optional>
 #include <string>
 #include <unordered_map>
 #include <unordered_set>
@@ -24,31 +23,44 @@ namespace byos::model {
 struct Source
 {
     static constexpr std::uint32_t no_file = 0xFFFFFFFF;
-    std::uint32_t file = no_file;   // index into Estate::files
-    json::Position at;          // where its JSON begins; may be unknown
+    std::uint32_t file = no_file; // index into Estate::files
+    json::Position at;            // where its JSON begins; may be unknown
 };
 
 // An ARM resource, in ARM's REST shape, held by the estate's documents.
 struct Resource
 {
-    boost::json::value const* value = nullptr;   // the resource's JSON
-    boost::json::object const* json = nullptr;   // the same, as an object
-    std::string id;             // as written
-    std::string key;            // id_key(id)
+    boost::json::value const* value = nullptr; // the resource's JSON
+    boost::json::object const* json = nullptr; // the same, as an object
+    std::string id;                            // as written
+    std::string key;                           // id_key(id)
     Source source;
 
     std::string_view name() const;
     std::string_view location() const;
 };
 
+// One entry of a Speech account's userOwnedStorage: the storage account
+// and, when set, the client ID of the user-assigned identity that reaches
+// it (the system-assigned identity does otherwise).
+struct OwnedStorage
+{
+    std::string resource_id; // as written
+    std::string identity_client_id;
+};
+
+// Reads the array form of the spec and the single object with
+// `storageResourceId` that some documents show; empty for non-BYOS.
+std::vector<OwnedStorage> user_owned_storage(Resource const& speech);
+
 // Something the audit needed and could not read.
 struct Gap
 {
-    std::string what;           // "storage account", "role assignments"...
-    std::string scope;          // the ARM ID it was about
-    int status = 0;             // HTTP status; 0 when none
-    std::string code;           // ARM error code
-    std::string message;        // ARM error message
+    std::string what;    // "storage account", "role assignments"...
+    std::string scope;   // the ARM ID it was about
+    int status = 0;      // HTTP status; 0 when none
+    std::string code;    // ARM error code
+    std::string message; // ARM error message
     Source source;
 
     // "role assignments of /subscriptions/... could not be read
@@ -58,25 +70,25 @@ struct Gap
 
 struct RoleAssignment
 {
-    std::string principal_key;  // lower case
-    std::string role_guid;      // lower case GUID of the role definition
-    std::string scope;          // as written
-    std::string origin_scope;   // key of the snapshot entry scope, if any
+    std::string principal_key; // lower case
+    std::string role_guid;     // lower case GUID of the role definition
+    std::string scope;         // as written
+    std::string origin_scope;  // key of the snapshot entry scope, if any
     bool has_condition = false;
 };
 
 struct RoleDefinition
 {
-    std::string name;           // roleName, for display only
-    std::string type;           // "BuiltInRole" or "CustomRole"
+    std::string name; // roleName, for display only
+    std::string type; // "BuiltInRole" or "CustomRole"
 };
 
 // The filter a role assignment listing was made with: all assignments that
 // reach its scope (and, when set, only those of `principal_key`).
 struct RoleListing
 {
-    std::string principal_key;   // empty: every principal
-    std::optional<Gap> gap;      // set when the listing failed
+    std::string principal_key; // empty: every principal
+    std::optional<Gap> gap;    // set when the listing failed
 };
 
 enum class Presence
@@ -120,7 +132,7 @@ public:
     // Role assignment listings by the key of their scope; an account is
     // covered by the listings at it or above it.
     std::unordered_map<std::string, std::deque<RoleListing>> role_listings;
-    bool role_assignments_given = false;  // loose input named the kind
+    bool role_assignments_given = false; // loose input named the kind
 
     std::unordered_map<std::string, RoleDefinition> role_definitions;
     std::unordered_map<std::string, Gap> role_definition_gaps;
@@ -143,16 +155,15 @@ public:
 
     // --- queries the engine makes ---
 
-    Presence storage_presence(std::string const& key,
-                              Gap const** why) const;
+    Presence storage_presence(std::string const& key, Gap const** why) const;
     Resource const* blob_service_of(std::string const& storage_key,
                                     Gap const** why) const;
 
     // Whether the assignments of `principal_key` that reach the storage
     // account `storage_key` were collected; when not, the reason.
-    std::optional<Gap> role_assignment_gap(
-        std::string const& storage_key,
-        std::string const& principal_key) const;
+    std::optional<Gap>
+    role_assignment_gap(std::string const& storage_key,
+                        std::string const& principal_key) const;
 
     std::optional<std::string> geography_of(std::string const& region) const;
 };

@@ -39,17 +39,18 @@ bj::object finding(Context const& c, engine::Finding const& f)
 
     bj::array evidence;
     for (auto const& e : f.evidence)
-        evidence.push_back(bj::object{{"field", e.field},
-                                      {"found", e.found},
-                                      {"test", e.expected}});
+        evidence.push_back(bj::object{
+            {"field", e.field}, {"found", e.found}, {"test", e.expected}});
     out["evidence"] = std::move(evidence);
     return out;
 }
 
 bj::object gap(model::Gap const& g)
 {
-    return bj::object{{"what", g.what},     {"scope", g.scope},
-                      {"status", g.status}, {"code", g.code},
+    return bj::object{{"what", g.what},
+                      {"scope", g.scope},
+                      {"status", g.status},
+                      {"code", g.code},
                       {"message", g.message}};
 }
 
@@ -75,8 +76,8 @@ std::string json_report(Context const& c)
         gaps.push_back(gap(g));
 
     bj::object report{
-        {"tool", bj::object{{"name", "byos-audit"},
-                            {"version", BYOS_AUDIT_VERSION}}},
+        {"tool",
+         bj::object{{"name", "byos-audit"}, {"version", BYOS_AUDIT_VERSION}}},
         {"scenario", engine::to_string(c.options.scenario)},
         {"speechStudio", c.options.speech_studio},
         {"complete", r.complete()},

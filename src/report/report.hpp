@@ -28,15 +28,15 @@ struct Context
     engine::Catalog const& catalog;
     model::Estate const& estate;
     engine::AuditOptions options;
-    std::string started;          // ISO 8601 UTC
+    std::string started; // ISO 8601 UTC
     std::string finished;
-    std::vector<std::string> arguments;   // the command line, secret-free
+    std::vector<std::string> arguments; // the command line, secret-free
 };
 
 struct TextStyle
 {
     bool color = false;
-    bool verbose = false;         // evidence and reasons for every finding
+    bool verbose = false; // evidence and reasons for every finding
 };
 
 std::string text_report(Context const& context, TextStyle style);

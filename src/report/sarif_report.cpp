@@ -68,14 +68,16 @@ std::string uri_of(std::string const& path)
 bj::object rule_descriptor(engine::Rule const& rule)
 {
     std::string markdown = rule.rationale + "\n\n**Fix with az:**\n\n```\n" +
-                           rule.remediation_az + "\n```\n\n**In the portal:**\n\n";
-    std::string text = rule.rationale + "\n\nFix with az: " +
-                       rule.remediation_az + "\n\nIn the portal:\n";
+                           rule.remediation_az +
+                           "\n```\n\n**In the portal:**\n\n";
+    std::string text = rule.rationale +
+                       "\n\nFix with az: " + rule.remediation_az +
+                       "\n\nIn the portal:\n";
     for (std::size_t i = 0; i < rule.remediation_portal.size(); ++i) {
-        markdown += std::to_string(i + 1) + ". " +
-                    rule.remediation_portal[i] + "\n";
-        text += std::to_string(i + 1) + ". " + rule.remediation_portal[i] +
-                "\n";
+        markdown +=
+            std::to_string(i + 1) + ". " + rule.remediation_portal[i] + "\n";
+        text +=
+            std::to_string(i + 1) + ". " + rule.remediation_portal[i] + "\n";
     }
     markdown += "\nGuidance: [" + rule.guidance + "](" + rule.help_uri + ")";
     text += "\nGuidance: " + rule.guidance + " (" + rule.help_uri + ")";
@@ -101,9 +103,8 @@ bj::object rule_descriptor(engine::Rule const& rule)
 bj::object location(Context const& c, engine::ResourceRef const& r)
 {
     bj::object out{
-        {"logicalLocations",
-         bj::array{bj::object{{"fullyQualifiedName", r.id},
-                              {"kind", "resource"}}}}};
+        {"logicalLocations", bj::array{bj::object{{"fullyQualifiedName", r.id},
+                                                  {"kind", "resource"}}}}};
     if (r.source.file < c.estate.files.size()) {
         bj::object physical{
             {"artifactLocation",
@@ -134,10 +135,10 @@ bj::object result_object(Context const& c, engine::Finding const& f)
             bj::object{{"text", "the " + f.related.kind + " of the pair"}};
         out["relatedLocations"] = bj::array{std::move(related)};
     }
-    out["partialFingerprints"] = bj::object{
-        {"byosAuditFinding/v1",
-         fingerprint(rule.id + "|" + model::id_key(f.primary.id) + "|" +
-                     model::id_key(f.related.id))}};
+    out["partialFingerprints"] =
+        bj::object{{"byosAuditFinding/v1",
+                    fingerprint(rule.id + "|" + model::id_key(f.primary.id) +
+                                "|" + model::id_key(f.related.id))}};
     return out;
 }
 
@@ -159,17 +160,16 @@ std::string sarif_report(Context const& c)
         auto const& rule = c.catalog.rules()[f.rule];
         notifications.push_back(bj::object{
             {"level", "warning"},
-            {"message", bj::object{{"text", rule.id + " not evaluated on " +
-                                                f.primary.id + ": " +
-                                                f.reason}}},
-            {"associatedRule", bj::object{{"id", rule.id},
-                                          {"index", f.rule}}},
+            {"message",
+             bj::object{{"text", rule.id + " not evaluated on " + f.primary.id +
+                                     ": " + f.reason}}},
+            {"associatedRule", bj::object{{"id", rule.id}, {"index", f.rule}}},
         });
     }
     for (auto const& gap : c.result.gaps)
-        notifications.push_back(bj::object{
-            {"level", "warning"},
-            {"message", bj::object{{"text", gap.describe()}}}});
+        notifications.push_back(
+            bj::object{{"level", "warning"},
+                       {"message", bj::object{{"text", gap.describe()}}}});
 
     bj::object invocation{
         {"executionSuccessful", c.result.complete()},
@@ -192,13 +192,12 @@ std::string sarif_report(Context const& c)
     bj::object sarif{
         {"$schema", "https://json.schemastore.org/sarif-2.1.0.json"},
         {"version", "2.1.0"},
-        {"runs",
-         bj::array{bj::object{
-             {"tool", bj::object{{"driver", std::move(driver)}}},
-             {"invocations", bj::array{std::move(invocation)}},
-             {"results", std::move(results)},
-             {"columnKind", "unicodeCodePoints"},
-         }}},
+        {"runs", bj::array{bj::object{
+                     {"tool", bj::object{{"driver", std::move(driver)}}},
+                     {"invocations", bj::array{std::move(invocation)}},
+                     {"results", std::move(results)},
+                     {"columnKind", "unicodeCodePoints"},
+                 }}},
     };
     return pretty(sarif);
 }

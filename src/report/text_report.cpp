@@ -17,8 +17,7 @@ struct Paint
 
     std::string operator()(char const* code, std::string const& text) const
     {
-        return on ? std::string("\033[") + code + "m" + text + "\033[0m"
-                  : text;
+        return on ? std::string("\033[") + code + "m" + text + "\033[0m" : text;
     }
 };
 
@@ -46,8 +45,8 @@ void finding_lines(std::string& out, Context const& c, Finding const& f,
         out += paint("1", location + ":") + " ";
 
     if (f.status == Status::failed) {
-        out += paint(level_color(f.level), engine::to_string(f.level)) +
-               ": " + f.message + " [" + rule.id + "]\n";
+        out += paint(level_color(f.level), engine::to_string(f.level)) + ": " +
+               f.message + " [" + rule.id + "]\n";
     } else {
         out += paint("1;35", "not evaluated") + ": " + rule.title + " [" +
                rule.id + "]\n";
@@ -59,11 +58,10 @@ void finding_lines(std::string& out, Context const& c, Finding const& f,
 
     if (!f.related.id.empty())
         out += "    related " + f.related.kind + ": " + f.related.id + "\n";
-    out += "    scenario: " + std::string(engine::to_string(f.scenario)) +
-           "\n";
+    out += "    scenario: " + std::string(engine::to_string(f.scenario)) + "\n";
     for (auto const& e : f.evidence)
-        out += "    read " + e.field + " = " + e.found + " (test: " +
-               e.expected + ")\n";
+        out += "    read " + e.field + " = " + e.found +
+               " (test: " + e.expected + ")\n";
     if (f.status == Status::failed)
         out += "    fix: " + rule.remediation_az + "\n";
 }
@@ -96,16 +94,15 @@ std::string text_report(Context const& c, TextStyle style)
             ++not_evaluated;
     }
 
-    auto const pairs = static_cast<std::size_t>(std::count_if(
-        result.subjects.begin(), result.subjects.end(),
-        [](auto const& s) { return !s.storage_id.empty(); }));
+    auto const pairs = static_cast<std::size_t>(
+        std::count_if(result.subjects.begin(), result.subjects.end(),
+                      [](auto const& s) { return !s.storage_id.empty(); }));
     out += "\n" + plural(result.subjects.size(), "Speech account") + " (" +
            plural(pairs, "BYOS pair") + ") audited against " +
-           plural(c.catalog.rules().size(), "rule") +
-           ": " + plural(by_level[2], "error") + ", " +
-           plural(by_level[1], "warning") + ", " +
-           plural(by_level[0], "note") + ", " +
-           std::to_string(not_evaluated) + " not evaluated; " +
+           plural(c.catalog.rules().size(), "rule") + ": " +
+           plural(by_level[2], "error") + ", " +
+           plural(by_level[1], "warning") + ", " + plural(by_level[0], "note") +
+           ", " + std::to_string(not_evaluated) + " not evaluated; " +
            std::to_string(result.count(Status::passed)) + " checks passed.\n";
     if (!result.complete())
         out += paint("1;35", "The audit is incomplete:") +

@@ -13,9 +13,9 @@ namespace byos {
 
 struct Error
 {
-    std::string file;     // path as the user gave it; empty when none
-    std::string where;    // "line 3, column 7" or a JSON pointer; may be empty
-    std::string message;  // what is wrong, lower case, no trailing period
+    std::string file;    // path as the user gave it; empty when none
+    std::string where;   // "line 3, column 7" or a JSON pointer; may be empty
+    std::string message; // what is wrong, lower case, no trailing period
 
     // "FILE: WHERE: MESSAGE", leaving out the empty parts.
     std::string describe() const;

@@ -28,7 +28,9 @@ Result<std::string> read_text_file(std::string const& path)
     if (fd < 0)
         return Error{path, "", std::strerror(errno)};
 
-    struct stat info {};
+    struct stat info
+    {
+    };
     if (::fstat(fd, &info) != 0 || !S_ISREG(info.st_mode)) {
         ::close(fd);
         return Error{path, "",
@@ -44,8 +46,8 @@ Result<std::string> read_text_file(std::string const& path)
         if (n < 0 && errno == EINTR)
             continue;
         if (n <= 0) {
-            auto const reason = n < 0 ? std::strerror(errno)
-                                      : "file shrank while being read";
+            auto const reason =
+                n < 0 ? std::strerror(errno) : "file shrank while being read";
             ::close(fd);
             return Error{path, "", reason};
         }
@@ -61,8 +63,10 @@ Status write_file_atomically(std::string const& path,
     std::string tmp = path + ".tmp-XXXXXX";
     int const fd = ::mkstemp(tmp.data());
     if (fd < 0)
-        return Error{path, "", std::string("cannot create a temporary "
-                                           "file: ") + std::strerror(errno)};
+        return Error{path, "",
+                     std::string("cannot create a temporary "
+                                 "file: ") +
+                         std::strerror(errno)};
 
     std::size_t done = 0;
     while (done < content.size()) {

@@ -45,8 +45,7 @@ bool ilike(std::string_view text, std::string_view pattern)
         if (p < pattern.size() && pattern[p] == '*') {
             star = p++;
             resume = t;
-        } else if (p < pattern.size() &&
-                   lower(pattern[p]) == lower(text[t])) {
+        } else if (p < pattern.size() && lower(pattern[p]) == lower(text[t])) {
             ++p;
             ++t;
         } else if (star != std::string_view::npos) {
@@ -107,8 +106,7 @@ std::string normalize_region(std::string_view location)
     return out;
 }
 
-std::string join(std::vector<std::string> const& parts,
-                 std::string_view sep)
+std::string join(std::vector<std::string> const& parts, std::string_view sep)
 {
     std::string out;
     for (std::size_t i = 0; i < parts.size(); ++i) {

@@ -28,7 +28,6 @@ std::vector<std::string> split_trimmed(std::string_view s, char sep);
 // "West US" and "westus" name the same region: lower case, no spaces.
 std::string normalize_region(std::string_view location);
 
-std::string join(std::vector<std::string> const& parts,
-                 std::string_view sep);
+std::string join(std::vector<std::string> const& parts, std::string_view sep);
 
 }

@@ -17,7 +17,7 @@ struct BadInput
 {
     char const* name;
     std::string content;
-    char const* expected;   // part of the error line
+    char const* expected; // part of the error line
 };
 
 std::string deep_nesting()
@@ -39,7 +39,8 @@ std::vector<BadInput> cases()
          "truncated.json: line 1, column 24: unexpected end of file"},
         {"shape.json", "{\"hello\": \"world\"}",
          "shape.json: line 1, column 1: holds no Azure data"},
-        {"scalar.json", "42", "scalar.json: line 1, column 1: expected a JSON object or array"},
+        {"scalar.json", "42",
+         "scalar.json: line 1, column 1: expected a JSON object or array"},
         {"wrong-type.json",
          "{\"value\": [{\"type\": \"Microsoft.Storage/storageAccounts\", "
          "\"id\": 7}]}",
@@ -83,13 +84,14 @@ BOOST_AUTO_TEST_CASE(each_bad_file_is_one_clear_error_with_exit_2)
 {
     auto const dir = make_temp_dir();
     for (auto const& c : cases()) {
-        BOOST_TEST_CONTEXT(c.name) {
+        BOOST_TEST_CONTEXT(c.name)
+        {
             auto const path = dir + "/" + c.name;
             write_text(path, c.content);
             auto const report = dir + "/report.sarif";
-            auto const run = run_tool({"check", path, "--format", "sarif",
-                                       "--output", report},
-                                      {}, {}, 20);
+            auto const run = run_tool(
+                {"check", path, "--format", "sarif", "--output", report}, {},
+                {}, 20);
             expect_clean_failure(run, c.expected);
             BOOST_TEST(!fs::exists(report));
         }
@@ -111,9 +113,8 @@ BOOST_AUTO_TEST_CASE(a_bad_file_leaves_an_existing_report_untouched)
     auto const dir = make_temp_dir();
     write_text(dir + "/bad.json", "{");
     write_text(dir + "/report.json", "previous report\n");
-    auto const run = run_tool(
-        {"check", dir + "/bad.json", "--format", "json", "--output",
-         dir + "/report.json"});
+    auto const run = run_tool({"check", dir + "/bad.json", "--format", "json",
+                               "--output", dir + "/report.json"});
     BOOST_TEST(run.exit_code == 2);
     BOOST_TEST(read_text(dir + "/report.json") == "previous report\n");
     fs::remove_all(dir);
@@ -124,8 +125,8 @@ BOOST_AUTO_TEST_CASE(one_bad_file_among_good_ones_stops_the_audit)
     auto const dir = make_temp_dir();
     write_text(dir + "/bad.json", "[1, 2");
     auto const run = run_tool(
-        {"check", std::string(BYOS_TEST_DATA_DIR) +
-                      "/fixtures/base-pair.snapshot.json",
+        {"check",
+         std::string(BYOS_TEST_DATA_DIR) + "/fixtures/base-pair.snapshot.json",
          dir + "/bad.json"});
     expect_clean_failure(run, "bad.json: line 1, column 6: unexpected end");
     fs::remove_all(dir);
@@ -135,12 +136,11 @@ BOOST_AUTO_TEST_CASE(usage_errors_exit_2)
 {
     BOOST_TEST(run_tool({"check"}).exit_code == 2);
     BOOST_TEST(run_tool({"frobnicate"}).exit_code == 2);
-    BOOST_TEST(run_tool({"check", "x.json", "--scenario", "tts2"})
-                   .exit_code == 2);
-    BOOST_TEST(run_tool({"check", "x.json", "--fail-on", "critical"})
-                   .exit_code == 2);
-    BOOST_TEST(run_tool({"check", "x.json", "--format", "xml"})
-                   .exit_code == 2);
+    BOOST_TEST(run_tool({"check", "x.json", "--scenario", "tts2"}).exit_code ==
+               2);
+    BOOST_TEST(
+        run_tool({"check", "x.json", "--fail-on", "critical"}).exit_code == 2);
+    BOOST_TEST(run_tool({"check", "x.json", "--format", "xml"}).exit_code == 2);
     BOOST_TEST(run_tool({"check", "x.json", "--bogus"}).exit_code == 2);
 }
 
@@ -156,9 +156,9 @@ BOOST_AUTO_TEST_CASE(a_malformed_rule_file_names_file_and_json_path)
   "remediation": {"az": "az x", "portal": ["p"]},
   "helpUri": "https://example.org/", "tags": ["security"]
 })");
-    auto const run = run_tool(
-        {"check", "--rules", dir,
-         std::string(BYOS_TEST_DATA_DIR) + "/fixtures/base-pair.snapshot.json"});
+    auto const run = run_tool({"check", "--rules", dir,
+                               std::string(BYOS_TEST_DATA_DIR) +
+                                   "/fixtures/base-pair.snapshot.json"});
     expect_clean_failure(run, "BYOS900.json: line 5, column 38 (at "
                               "/condition/allOf/0/equalz): unknown operator "
                               "'equalz'");

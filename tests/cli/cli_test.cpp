@@ -52,17 +52,14 @@ BOOST_AUTO_TEST_CASE(fail_on_sets_the_threshold)
 
     // BYOS034 is a note: below the default threshold (warning).
     BOOST_TEST(run_tool({"check", file}).exit_code == 0);
-    BOOST_TEST(run_tool({"check", file, "--fail-on", "note"}).exit_code ==
-               1);
-    BOOST_TEST(run_tool({"check", file, "--fail-on", "error"}).exit_code ==
-               0);
+    BOOST_TEST(run_tool({"check", file, "--fail-on", "note"}).exit_code == 1);
+    BOOST_TEST(run_tool({"check", file, "--fail-on", "error"}).exit_code == 0);
 
     auto const error = estate_file(
         dir, "error.json",
         {{"storage", {{"properties", {{"allowSharedKeyAccess", true}}}}}});
     BOOST_TEST(run_tool({"check", error}).exit_code == 1);
-    BOOST_TEST(run_tool({"check", error, "--fail-on", "never"}).exit_code ==
-               0);
+    BOOST_TEST(run_tool({"check", error, "--fail-on", "never"}).exit_code == 0);
     fs::remove_all(dir);
 }
 
@@ -79,16 +76,16 @@ BOOST_AUTO_TEST_CASE(an_incomplete_audit_exits_3_even_with_findings)
     BOOST_TEST(run.out.find("[BYOS004]") != std::string::npos);
     BOOST_TEST(run.out.find("The audit is incomplete") != std::string::npos);
     // --fail-on never does not hide an incomplete audit.
-    BOOST_TEST(run_tool({"check", file, "--fail-on", "never"}).exit_code ==
-               3);
+    BOOST_TEST(run_tool({"check", file, "--fail-on", "never"}).exit_code == 3);
     fs::remove_all(dir);
 }
 
 BOOST_AUTO_TEST_CASE(an_input_without_speech_accounts_is_not_clean)
 {
     auto const dir = make_temp_dir();
-    write_text(dir + "/storage.json",
-               R"({"id": "/subscriptions/0f1e2d3c-4b5a-4968-8776-a5b4c3d2e1f0/resourceGroups/rg/providers/Microsoft.Storage/storageAccounts/st",
+    write_text(
+        dir + "/storage.json",
+        R"({"id": "/subscriptions/0f1e2d3c-4b5a-4968-8776-a5b4c3d2e1f0/resourceGroups/rg/providers/Microsoft.Storage/storageAccounts/st",
                    "type": "Microsoft.Storage/storageAccounts",
                    "properties": {}})");
     auto const run = run_tool({"check", dir + "/storage.json"});
@@ -131,39 +128,38 @@ BOOST_AUTO_TEST_CASE(sarif_report_is_2_1_0_with_rules_and_locations)
     auto const sarif = bj::parse(read_text(out)).as_object();
     BOOST_TEST(sarif.at("version").as_string() == "2.1.0");
     auto const& run0 = sarif.at("runs").at(0).as_object();
-    auto const& rules =
-        run0.at("tool").at("driver").at("rules").as_array();
+    auto const& rules = run0.at("tool").at("driver").at("rules").as_array();
     BOOST_TEST(rules.size() == 27u);
     auto const& result = run0.at("results").at(0).as_object();
     BOOST_TEST(result.at("ruleId").as_string() == "BYOS034");
     auto const index = result.at("ruleIndex").as_int64();
-    BOOST_TEST(rules.at(static_cast<std::size_t>(index)).at("id")
-                   .as_string() == "BYOS034");
+    BOOST_TEST(rules.at(static_cast<std::size_t>(index)).at("id").as_string() ==
+               "BYOS034");
     auto const& location = result.at("locations").at(0);
-    BOOST_TEST(location.at("physicalLocation").at("artifactLocation")
-                   .at("uri").as_string()
+    BOOST_TEST(location.at("physicalLocation")
+                   .at("artifactLocation")
+                   .at("uri")
+                   .as_string()
                    .find("note.json") != bj::string::npos);
-    BOOST_TEST(location.at("logicalLocations").at(0).at("kind")
-                   .as_string() == "resource");
-    BOOST_TEST(run0.at("invocations").at(0).at("executionSuccessful")
-                   .as_bool());
+    BOOST_TEST(location.at("logicalLocations").at(0).at("kind").as_string() ==
+               "resource");
+    BOOST_TEST(
+        run0.at("invocations").at(0).at("executionSuccessful").as_bool());
     fs::remove_all(dir);
 }
 
 BOOST_AUTO_TEST_CASE(not_evaluated_rules_are_sarif_notifications)
 {
     auto const dir = make_temp_dir();
-    auto const file = estate_file(dir, "gap.json",
-                                  {{"collections", {{"blobServices",
-                                                     nullptr}}}});
+    auto const file = estate_file(
+        dir, "gap.json", {{"collections", {{"blobServices", nullptr}}}});
     auto const run = run_tool({"check", file, "--format", "sarif"});
     BOOST_TEST(run.exit_code == 3);
     auto const sarif = bj::parse(run.out);
     auto const& invocation = sarif.at("runs").at(0).at("invocations").at(0);
     BOOST_TEST(!invocation.at("executionSuccessful").as_bool());
-    auto const& notes =
-        invocation.at("toolExecutionNotifications").as_array();
-    BOOST_TEST(notes.size() >= 3u);   // BYOS017, BYOS019, BYOS034
+    auto const& notes = invocation.at("toolExecutionNotifications").as_array();
+    BOOST_TEST(notes.size() >= 3u); // BYOS017, BYOS019, BYOS034
     BOOST_TEST(bj::serialize(notes).find("BYOS034 not evaluated") !=
                std::string::npos);
     fs::remove_all(dir);
@@ -193,9 +189,9 @@ BOOST_AUTO_TEST_CASE(rules_lists_and_shows_the_catalog)
 
     auto const show = run_tool({"rules", "show", "BYOS010"});
     BOOST_TEST(show.exit_code == 0);
-    for (auto const* part : {"Why it matters", "Fix with az", "az storage",
-                             "Fix in the portal", "Guidance",
-                             "https://learn.microsoft.com/"})
+    for (auto const* part :
+         {"Why it matters", "Fix with az", "az storage", "Fix in the portal",
+          "Guidance", "https://learn.microsoft.com/"})
         BOOST_TEST(show.out.find(part) != std::string::npos, part);
 
     BOOST_TEST(run_tool({"rules", "show", "BYOS999"}).exit_code == 2);
@@ -230,9 +226,9 @@ BOOST_AUTO_TEST_CASE(scan_help_and_version)
 
     auto const help = run_tool({"--help"});
     BOOST_TEST(help.exit_code == 0);
-    for (auto const* part : {"check", "rules show ID", "--scenario",
-                             "--speech-studio", "--fail-on", "Exit codes",
-                             "3  audit incomplete"})
+    for (auto const* part :
+         {"check", "rules show ID", "--scenario", "--speech-studio",
+          "--fail-on", "Exit codes", "3  audit incomplete"})
         BOOST_TEST(help.out.find(part) != std::string::npos, part);
     BOOST_TEST(run_tool({"--version"}).out.rfind("byos-audit ", 0) == 0u);
 }

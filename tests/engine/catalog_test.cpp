@@ -64,7 +64,8 @@ BOOST_AUTO_TEST_CASE(rule_files_readme_and_rules_command_agree)
     auto const readme = readme_catalog();
     BOOST_TEST(readme.size() == catalog->rules().size());
     for (auto const& rule : catalog->rules()) {
-        BOOST_TEST_CONTEXT(rule.id) {
+        BOOST_TEST_CONTEXT(rule.id)
+        {
             auto const row = readme.find(rule.id);
             BOOST_REQUIRE(row != readme.end());
             BOOST_TEST(row->second.level == engine::to_string(rule.level));
@@ -80,8 +81,7 @@ BOOST_AUTO_TEST_CASE(rule_files_readme_and_rules_command_agree)
     for (std::string line; std::getline(lines, line); ++i) {
         BOOST_REQUIRE(i < ids.size());
         auto const& rule = catalog->rules()[i];
-        BOOST_TEST(line.rfind(rule.id + "  " +
-                                  engine::to_string(rule.level),
+        BOOST_TEST(line.rfind(rule.id + "  " + engine::to_string(rule.level),
                               0) == 0u);
         BOOST_TEST(line.find(rule.title) != std::string::npos);
     }
@@ -92,12 +92,13 @@ BOOST_AUTO_TEST_CASE(every_rule_has_complete_documentation)
 {
     auto const catalog = engine::Catalog::builtin();
     for (auto const& rule : catalog->rules()) {
-        BOOST_TEST_CONTEXT(rule.id) {
+        BOOST_TEST_CONTEXT(rule.id)
+        {
             BOOST_TEST(rule.rationale.size() > 80u);
             BOOST_TEST(rule.remediation_az.rfind("az ", 0) == 0u);
             BOOST_TEST(!rule.remediation_portal.empty());
-            BOOST_TEST(rule.help_uri.rfind("https://learn.microsoft.com/",
-                                           0) == 0u);
+            BOOST_TEST(rule.help_uri.rfind("https://learn.microsoft.com/", 0) ==
+                       0u);
             BOOST_TEST(std::count(rule.tags.begin(), rule.tags.end(),
                                   "security") == 1);
         }

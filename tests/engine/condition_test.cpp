@@ -16,8 +16,7 @@ namespace byos::engine {
 
 std::ostream& operator<<(std::ostream& out, Truth t)
 {
-    return out << (t == Truth::yes ? "yes" : t == Truth::no ? "no"
-                                                            : "unknown");
+    return out << (t == Truth::yes ? "yes" : t == Truth::no ? "no" : "unknown");
 }
 
 }
@@ -71,9 +70,10 @@ BOOST_AUTO_TEST_CASE(strings_compare_ignoring_case)
 
 BOOST_AUTO_TEST_CASE(null_and_absent_are_no_value)
 {
-    for (auto const* path : {"speech.properties.flag",
-                             "speech.properties.missing"}) {
-        BOOST_TEST_CONTEXT(path) {
+    for (auto const* path :
+         {"speech.properties.flag", "speech.properties.missing"}) {
+        BOOST_TEST_CONTEXT(path)
+        {
             auto const field = std::string(R"({"field": ")") + path + "\", ";
             BOOST_TEST(eval((field + R"("exists": false})").c_str()) ==
                        Truth::yes);
@@ -116,8 +116,7 @@ BOOST_AUTO_TEST_CASE(value_puts_an_expression_on_the_left)
     BOOST_TEST(eval(R"({"value": "[field('speech.id')]",
                         "like": "/subscriptions/s/*"})") == Truth::yes);
     BOOST_TEST(eval(R"({"value": "stt",
-                        "equals": "[field('pair.scenario')]"})") ==
-               Truth::yes);
+                        "equals": "[field('pair.scenario')]"})") == Truth::yes);
     BOOST_TEST(eval(R"({"value": "[field('blobService.properties.x')]",
                         "equals": 1})") == Truth::unknown);
 }

@@ -60,7 +60,8 @@ BOOST_AUTO_TEST_CASE(every_case_of_every_rule_file)
          fs::directory_iterator(test::data_dir() + "/rules")) {
         auto const file = test::read_json(entry.path().string());
         auto const& rule = std::string(file.at("rule").as_string());
-        BOOST_TEST_CONTEXT("rule file " << entry.path().filename()) {
+        BOOST_TEST_CONTEXT("rule file " << entry.path().filename())
+        {
             BOOST_TEST(entry.path().stem().string() == rule);
             BOOST_TEST(catalog->find(rule) != nullptr);
         }
@@ -74,9 +75,9 @@ BOOST_AUTO_TEST_CASE(every_case_of_every_rule_file)
                 speech = s->as_string();
             ++cases;
 
-            BOOST_TEST_CONTEXT(rule << ": " << name) {
-                auto const audit =
-                    test::audit(documents_of(c), options_of(c));
+            BOOST_TEST_CONTEXT(rule << ": " << name)
+            {
+                auto const audit = test::audit(documents_of(c), options_of(c));
                 auto const status =
                     engine::to_string(audit->status(rule, speech));
                 BOOST_TEST(status == expect);
@@ -89,7 +90,8 @@ BOOST_AUTO_TEST_CASE(every_case_of_every_rule_file)
     }
 
     for (auto const& rule : catalog->rules()) {
-        BOOST_TEST_CONTEXT(rule.id) {
+        BOOST_TEST_CONTEXT(rule.id)
+        {
             BOOST_TEST(with_fail.count(rule.id) == 1u);
             BOOST_TEST(with_pass.count(rule.id) == 1u);
         }

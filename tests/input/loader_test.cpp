@@ -28,8 +28,12 @@ bj::value const& collection(bj::value const& snapshot, char const* name)
 
 bj::value speech(bj::value const& s)
 {
-    return collection(s, "speechAccounts").at(0).at("pages").at(0)
-        .at("value").at(0);
+    return collection(s, "speechAccounts")
+        .at(0)
+        .at("pages")
+        .at(0)
+        .at("value")
+        .at(0);
 }
 bj::value storage(bj::value const& s)
 {
@@ -41,8 +45,7 @@ bj::value blob(bj::value const& s)
 }
 bj::value assignments(bj::value const& s)
 {
-    return collection(s, "roleAssignments").at(0).at("pages").at(0)
-        .at("value");
+    return collection(s, "roleAssignments").at(0).at("pages").at(0).at("value");
 }
 bj::value feature(bj::value const& s)
 {
@@ -70,11 +73,11 @@ bj::value az_assignments(bj::value const& arm)
 {
     bj::array out;
     for (auto const& a : arm.as_array()) {
-        bj::object flat{{"id", a.at("id")},
-                        {"name", a.at("name")},
-                        {"type", a.at("type")},
-                        {"roleDefinitionName",
-                         "Storage Blob Data Contributor"}};
+        bj::object flat{
+            {"id", a.at("id")},
+            {"name", a.at("name")},
+            {"type", a.at("type")},
+            {"roleDefinitionName", "Storage Blob Data Contributor"}};
         for (auto const& [k, v] : a.at("properties").as_object())
             flat[k] = v;
         out.push_back(std::move(flat));
@@ -94,14 +97,14 @@ bj::value az_blob_service(bj::value const& arm)
 
 bj::value az_account_list()
 {
-    return bj::array{bj::object{
-        {"cloudName", "AzureCloud"},
-        {"id", "6d0e3c1a-5b7f-4c2e-9a84-1f3b2d7e9c10"},
-        {"isDefault", true},
-        {"name", "Test Speech"},
-        {"state", "Enabled"},
-        {"tenantId", "4f6a2b9c-8d1e-4e3f-a5b7-0c9d8e7f6a51"},
-        {"homeTenantId", "4f6a2b9c-8d1e-4e3f-a5b7-0c9d8e7f6a51"}}};
+    return bj::array{
+        bj::object{{"cloudName", "AzureCloud"},
+                   {"id", "6d0e3c1a-5b7f-4c2e-9a84-1f3b2d7e9c10"},
+                   {"isDefault", true},
+                   {"name", "Test Speech"},
+                   {"state", "Enabled"},
+                   {"tenantId", "4f6a2b9c-8d1e-4e3f-a5b7-0c9d8e7f6a51"},
+                   {"homeTenantId", "4f6a2b9c-8d1e-4e3f-a5b7-0c9d8e7f6a51"}}};
 }
 
 Document doc(std::string name, bj::value const& v, std::string kind = {})
@@ -160,8 +163,8 @@ BOOST_AUTO_TEST_CASE(arrays_list_pages_and_resource_graph_output)
                                      {"total_records", 1}}),
         doc("blobs.json", bj::object{{"value", bj::array{blob(s)}}}),
         doc("roles.json", bj::object{{"value", assignments(s)}}),
-        doc("subs.json", collection(s, "subscriptions").at(0).at("pages")
-                             .at(0)),
+        doc("subs.json",
+            collection(s, "subscriptions").at(0).at("pages").at(0)),
         doc("feature.json", feature(s)),
     });
     expect_all_evaluated_and_passed(*audit);
@@ -171,8 +174,8 @@ BOOST_AUTO_TEST_CASE(resource_ids_join_case_insensitively)
 {
     auto const s = base();
     auto account = speech(s);
-    auto& uos = account.at("properties").at("userOwnedStorage").at(0)
-                    .as_object();
+    auto& uos =
+        account.at("properties").at("userOwnedStorage").at(0).as_object();
     uos["resourceId"] = "/SUBSCRIPTIONS/6D0E3C1A-5B7F-4C2E-9A84-1F3B2D7E9C10"
                         "/resourcegroups/RG-SPEECH/providers/"
                         "microsoft.storage/storageaccounts/STSPEECHTEST";
@@ -191,10 +194,9 @@ BOOST_AUTO_TEST_CASE(an_empty_list_proves_nothing_without_a_kind)
 {
     auto const s = base();
     std::vector<Document> docs{
-        doc("account.json", speech(s)), doc("storage.json", storage(s)),
-        doc("blob.json", blob(s)),      doc("subs.json", az_account_list()),
-        doc("feature.json", feature(s)),
-        doc("roles.json", bj::array{})};
+        doc("account.json", speech(s)),  doc("storage.json", storage(s)),
+        doc("blob.json", blob(s)),       doc("subs.json", az_account_list()),
+        doc("feature.json", feature(s)), doc("roles.json", bj::array{})};
 
     auto const unknown = test::audit(docs);
     BOOST_TEST(engine::to_string(unknown->status("BYOS004")) ==
@@ -213,9 +215,9 @@ BOOST_AUTO_TEST_CASE(an_empty_list_proves_nothing_without_a_kind)
 BOOST_AUTO_TEST_CASE(a_declared_kind_rejects_other_content)
 {
     auto const s = base();
-    BOOST_CHECK_THROW(test::audit({doc("x.json", bj::array{storage(s)},
-                                       "roleAssignments")}),
-                      std::runtime_error);
+    BOOST_CHECK_THROW(
+        test::audit({doc("x.json", bj::array{storage(s)}, "roleAssignments")}),
+        std::runtime_error);
 }
 
 BOOST_AUTO_TEST_CASE(the_first_copy_of_a_resource_wins)
@@ -234,8 +236,8 @@ BOOST_AUTO_TEST_CASE(the_first_copy_of_a_resource_wins)
 
 BOOST_AUTO_TEST_CASE(resources_remember_where_their_json_begins)
 {
-    auto const text = read_text_file(test::data_dir() +
-                                     "/fixtures/base-pair.snapshot.json");
+    auto const text =
+        read_text_file(test::data_dir() + "/fixtures/base-pair.snapshot.json");
     auto const audit = test::audit({{"base.json", *text, ""}});
     auto const& speech_account = audit->estate.speech_accounts.front();
     auto const& storage_account = audit->estate.storage_accounts.front();
@@ -253,12 +255,11 @@ BOOST_AUTO_TEST_CASE(resources_without_properties_are_not_read)
     auto account = speech(s);
     auto bare_storage = storage(s);
     bare_storage.as_object()["properties"] = nullptr;
-    auto const with_bare_storage = test::audit({
-        doc("account.json", account), doc("resources.json",
-                                          bj::array{bare_storage}),
-        doc("blob.json", blob(s)), doc("roles.json", assignments(s)),
-        doc("subs.json", az_account_list()),
-        doc("feature.json", feature(s))});
+    auto const with_bare_storage = test::audit(
+        {doc("account.json", account),
+         doc("resources.json", bj::array{bare_storage}),
+         doc("blob.json", blob(s)), doc("roles.json", assignments(s)),
+         doc("subs.json", az_account_list()), doc("feature.json", feature(s))});
     BOOST_TEST(engine::to_string(with_bare_storage->status("BYOS030")) ==
                std::string("notEvaluated"));
     BOOST_TEST(!with_bare_storage->result.complete());
@@ -274,14 +275,14 @@ BOOST_AUTO_TEST_CASE(resources_without_properties_are_not_read)
 BOOST_AUTO_TEST_CASE(a_page_with_a_next_link_is_not_the_whole_list)
 {
     auto const s = base();
-    auto const audit = test::audit({
-        doc("account.json", speech(s)), doc("storage.json", storage(s)),
-        doc("blob.json", blob(s)), doc("subs.json", az_account_list()),
-        doc("feature.json", feature(s)),
-        doc("roles.json",
-            bj::object{{"value", assignments(s)},
-                       {"nextLink", "https://management.azure.com/x?"
-                                    "$skipToken=abc"}})});
+    auto const audit = test::audit(
+        {doc("account.json", speech(s)), doc("storage.json", storage(s)),
+         doc("blob.json", blob(s)), doc("subs.json", az_account_list()),
+         doc("feature.json", feature(s)),
+         doc("roles.json",
+             bj::object{{"value", assignments(s)},
+                        {"nextLink", "https://management.azure.com/x?"
+                                     "$skipToken=abc"}})});
     BOOST_TEST(audit->warnings.size() == 1u);
     BOOST_TEST(engine::to_string(audit->status("BYOS006")) ==
                std::string("notEvaluated"));

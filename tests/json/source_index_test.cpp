@@ -17,13 +17,13 @@ BOOST_AUTO_TEST_CASE(locate_finds_objects_by_pointer)
                              "    {\"id\": \"b\", \"x/y\": {\"k\": 1}}\n"
                              "  ]\n"
                              "}\n";
-    auto const at = locate(text, {"/value/0", "/value/1", "/value/1/x~1y",
-                                  "/value/2", ""});
+    auto const at =
+        locate(text, {"/value/0", "/value/1", "/value/1/x~1y", "/value/2", ""});
     BOOST_TEST(at[0].line == 3u);
     BOOST_TEST(at[0].column == 5u);
     BOOST_TEST(at[1].line == 4u);
     BOOST_TEST(at[2].column == 24u);
-    BOOST_TEST(at[3].line == 0u);   // names nothing
+    BOOST_TEST(at[3].line == 0u); // names nothing
     BOOST_TEST(at[4].line == 1u);
 }
 

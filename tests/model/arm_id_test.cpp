@@ -13,14 +13,13 @@ BOOST_AUTO_TEST_CASE(scopes_compare_by_segment_ignoring_case)
     auto const account = "/subscriptions/S1/resourceGroups/RG/providers/"
                          "Microsoft.Storage/storageAccounts/st";
     BOOST_TEST(is_scope_at_or_above("/subscriptions/s1", account));
-    BOOST_TEST(is_scope_at_or_above("/subscriptions/s1/resourcegroups/rg",
-                                    account));
+    BOOST_TEST(
+        is_scope_at_or_above("/subscriptions/s1/resourcegroups/rg", account));
     BOOST_TEST(is_scope_at_or_above(account, account));
     BOOST_TEST(is_scope_at_or_above("/", account));
     BOOST_TEST(!is_scope_at_or_above("/subscriptions/s", account));
     BOOST_TEST(!is_scope_at_or_above(
-        std::string(account) + "/blobServices/default/containers/c",
-        account));
+        std::string(account) + "/blobServices/default/containers/c", account));
 }
 
 BOOST_AUTO_TEST_CASE(scope_levels)
@@ -33,10 +32,10 @@ BOOST_AUTO_TEST_CASE(scope_levels)
                std::string("subscription"));
     BOOST_TEST(to_string(scope_level("/subscriptions/s/resourcegroups/r")) ==
                std::string("resourceGroup"));
-    BOOST_TEST(to_string(scope_level(
-                   "/subscriptions/s/resourceGroups/r/providers/"
-                   "Microsoft.Storage/storageAccounts/st")) ==
-               std::string("resource"));
+    BOOST_TEST(
+        to_string(scope_level("/subscriptions/s/resourceGroups/r/providers/"
+                              "Microsoft.Storage/storageAccounts/st")) ==
+        std::string("resource"));
 }
 
 BOOST_AUTO_TEST_CASE(parts_of_an_id)

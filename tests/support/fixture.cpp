@@ -66,8 +66,8 @@ void patch_snapshot(bj::value& snapshot, bj::object const& patch)
     using Path = std::vector<std::string>;
     auto const part = [](std::string_view name) -> Path {
         if (name == "speech")
-            return {"collections", "speechAccounts", "0", "pages", "0",
-                    "value", "0"};
+            return {"collections", "speechAccounts", "0", "pages",
+                    "0",           "value",          "0"};
         if (name == "storage")
             return {"collections", "storageAccounts", "0", "body"};
         if (name == "blobService")
@@ -75,8 +75,8 @@ void patch_snapshot(bj::value& snapshot, bj::object const& patch)
         if (name == "feature")
             return {"collections", "features", "0", "body"};
         if (name == "subscription")
-            return {"collections", "subscriptions", "0", "pages", "0",
-                    "value", "0"};
+            return {"collections", "subscriptions", "0", "pages",
+                    "0",           "value",         "0"};
         if (name == "roleAssignments")
             return {"collections", "roleAssignments", "0", "pages", "0",
                     "value"};
@@ -98,8 +98,7 @@ void patch_snapshot(bj::value& snapshot, bj::object const& patch)
 
 std::string base_snapshot(bj::object const& patch)
 {
-    auto snapshot =
-        read_json(data_dir() + "/fixtures/base-pair.snapshot.json");
+    auto snapshot = read_json(data_dir() + "/fixtures/base-pair.snapshot.json");
     patch_snapshot(snapshot, patch);
     return bj::serialize(snapshot);
 }
@@ -117,18 +116,16 @@ engine::Status Audit::status(std::string const& rule,
         bool const speech_matches =
             speech.empty() ||
             (subject.speech_id.size() >= speech.size() &&
-             subject.speech_id.compare(subject.speech_id.size() -
-                                           speech.size(),
+             subject.speech_id.compare(subject.speech_id.size() - speech.size(),
                                        speech.size(), speech) == 0);
         if (o.rule == rule_index && speech_matches)
             return o.status;
     }
-    throw std::runtime_error("no outcome of " + rule + " for '" + speech +
-                             "'");
+    throw std::runtime_error("no outcome of " + rule + " for '" + speech + "'");
 }
 
-std::vector<engine::Finding const*> Audit::findings(
-    std::string const& rule) const
+std::vector<engine::Finding const*>
+Audit::findings(std::string const& rule) const
 {
     std::vector<engine::Finding const*> out;
     for (auto const& f : result.findings)

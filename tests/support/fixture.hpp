@@ -43,15 +43,14 @@ struct Audit
     engine::Status status(std::string const& rule,
                           std::string const& speech = {}) const;
     // Findings (failed or not evaluated) of `rule`.
-    std::vector<engine::Finding const*> findings(std::string const& rule)
-        const;
+    std::vector<engine::Finding const*> findings(std::string const& rule) const;
 };
 
 struct Document
 {
     std::string name;
     std::string text;
-    std::string kind;   // optional KIND= prefix
+    std::string kind; // optional KIND= prefix
 };
 
 // Loads the documents and audits them; throws on a load error.

@@ -11,7 +11,7 @@ namespace byos::test {
 
 struct Run
 {
-    int exit_code = -1;   // -1 when killed by a signal or the time limit
+    int exit_code = -1; // -1 when killed by a signal or the time limit
     std::string out;
     std::string err;
 };
