@@ -64,23 +64,6 @@ std::string guid(std::uint64_t seed, std::uint64_t salt)
            "-" + hex(lo, 12);
 }
 
-// Timestamps in ARM's seven-digit form, spread over 2025 and 2026.
-std::string timestamp(std::uint64_t seed)
-{
-    auto const h = mix(seed);
-    char text[40];
-    std::snprintf(text, sizeof text,
-                  "202%d-%02d-%02dT%02d:%02d:%02d.%07dZ",
-                  5 + static_cast<int>(h % 2),
-                  1 + static_cast<int>((h >> 4) % 12),
-                  1 + static_cast<int>((h >> 8) % 28),
-                  static_cast<int>((h >> 16) % 24),
-                  static_cast<int>((h >> 24) % 60),
-                  static_cast<int>((h >> 32) % 60),
-                  static_cast<int>((h >> 40) % 10000000));
-    return text;
-}
-
 // ---- the estate ----
 
 struct Region
@@ -129,15 +112,15 @@ enum class Flaw
     shared_key,           // BYOS008
     open_firewall,        // BYOS009
     no_instance_rule,     // BYOS010, BYOS011
-    other_region,         // BYOS014, BYOS016
+    other_region,         // BYOS014 (BYOS016 in the tts scenario)
     other_geography,      // BYOS015
-    cors_slash,           // BYOS017, BYOS018
+    cors_slash,           // BYOS017 (BYOS018 with --speech-studio)
     shared_storage,       // BYOS020
     weak_transport,       // BYOS030, BYOS031
     no_cmk_local_auth,    // BYOS032, BYOS033, BYOS034
     role_listing_denied,  // role rules not evaluated
 };
-constexpr std::size_t flaw_count = 17;
+constexpr std::size_t flaw_count = 17;  // the flaws after none
 
 struct Pair
 {
@@ -157,21 +140,29 @@ std::string subscription_id(std::size_t s) { return guid(s, 11); }
 // Subscription 9 belongs to a second tenant.
 std::string tenant_of(std::size_t s) { return guid(s == 9 ? 2 : 1, 12); }
 
-std::string group_name(std::size_t i)
+// The team and stage of pair `i` name its resource group and accounts.
+std::string team_of(std::size_t i)
 {
-    auto const h = mix(i * 7 + 1);
-    return "rg-" + std::string(teams[h % teams.size()]) + "-" +
-           std::string(stages[(h >> 8) % stages.size()]);
+    return std::string(teams[mix(i * 7 + 1) % teams.size()]);
 }
 
+std::string stage_of(std::size_t i)
+{
+    return std::string(stages[(mix(i * 7 + 1) >> 8) % stages.size()]);
+}
+
+std::string group_name(std::size_t i)
+{
+    return "rg-" + team_of(i) + "-" + stage_of(i);
+}
+
+// "stbyos000042cont": within the 24 characters storage names allow.
 std::string storage_name(std::size_t i)
 {
-    char text[32];
-    std::snprintf(text, sizeof text, "stbyos%06zu%s", i,
-                  std::string(teams[mix(i * 7 + 1) % teams.size()])
-                      .substr(0, 4)
-                      .c_str());
-    return text;
+    auto digits = std::to_string(i);
+    if (digits.size() < 6)
+        digits.insert(0, 6 - digits.size(), '0');
+    return "stbyos" + digits + team_of(i).substr(0, 4);
 }
 
 Flaw flaw_of(std::size_t i)
@@ -189,7 +180,8 @@ Pair pair_at(std::size_t i)
     p.flaw = flaw_of(i);
     p.subscription = i % subscription_count;
     p.group = group_name(i);
-    p.speech = "spx-" + p.group.substr(3) + "-" + std::to_string(i);
+    p.speech = "spx-" + team_of(i) + "-" + stage_of(i) + "-" +
+               std::to_string(i);
     p.region = (i / 7) % regions.size();
     p.storage_region = p.region;
     if (p.flaw == Flaw::other_region)
@@ -197,7 +189,8 @@ Pair pair_at(std::size_t i)
     if (p.flaw == Flaw::other_geography)
         p.storage_region = (p.region + 2) % regions.size();
     p.principal = guid(i, 21);
-    // Ten pairs back, in the same subscription, is another BYOS account.
+    // A shared storage account is that of the pair ten places back, which
+    // is in the same subscription.
     p.storage_owner =
         p.flaw == Flaw::shared_storage && i >= subscription_count
             ? i - subscription_count
@@ -283,7 +276,6 @@ bj::object speech_properties(Pair const& p)
     bj::object props{
         {"endpoint",
          "https://" + p.speech + ".cognitiveservices.azure.com/"},
-        {"dateCreated", timestamp(p.index * 3)},
         {"customSubDomainName", p.speech},
         {"publicNetworkAccess", "Enabled"},
         {"provisioningState", "Succeeded"},
@@ -314,7 +306,7 @@ bj::object speech_account(Pair const& p)
         {"sku", {{"name", "S0"}}},
         {"kind", "SpeechServices"},
         {"tags", {{"costCenter", "CC-" + std::to_string(4400 + p.index % 90)},
-                  {"env", p.group.substr(p.group.rfind('-') + 1)}}},
+                  {"env", stage_of(p.index)}}},
         {"identity", speech_identity(p)},
         {"properties", speech_properties(p)},
     };
@@ -381,10 +373,6 @@ bj::object storage_properties(Pair const& p, std::vector<Pair> const& users)
         {"encryption", storage_encryption(p)},
         {"routingPreference", {{"routingChoice", "MicrosoftRouting"}}},
         {"provisioningState", "Succeeded"},
-        {"creationTime", timestamp(p.index * 3 + 1)},
-        {"primaryEndpoints",
-         {{"blob", "https://" + storage_name(p.index) +
-                       ".blob.core.windows.net/"}}},
         {"primaryLocation", regions[p.storage_region].name},
     };
 }
@@ -394,7 +382,7 @@ bj::object storage_properties(Pair const& p, std::vector<Pair> const& users)
 bj::object storage_account(Pair const& p, std::vector<Pair> const& users)
 {
     return {
-        {"sku", {{"name", "Standard_ZRS"}, {"tier", "Standard"}}},
+        {"sku", {{"name", "Standard_ZRS"}}},
         {"kind", "StorageV2"},
         {"id", storage_id(p.index)},
         {"name", storage_name(p.index)},
@@ -430,7 +418,6 @@ bj::object cors_rule(Pair const& p)
         {"allowedOrigins", {origin}},
         {"allowedMethods", {"GET", "OPTIONS"}},
         {"maxAgeInSeconds", 1000},
-        {"exposedHeaders", {"*"}},
         {"allowedHeaders", {"*"}},
     };
 }
@@ -480,9 +467,9 @@ bj::object assignment(Pair const& p, std::string const& principal,
 
 // What the listing for the Speech identity of `p` returns: one or two
 // assignments, depending on the flaw.
-bj::array assignments_of(Pair const& p, std::string const& storage,
-                         std::string const& principal)
+bj::array assignments_of(Pair const& p, std::string const& storage)
 {
+    auto const& principal = p.principal;
     auto const s = p.subscription;
     auto const contributor = role_definition_id(s, blob_contributor);
     auto const reader = role_definition_id(s, reader_role);
@@ -541,45 +528,19 @@ bj::object role_entry(Pair const& p)
                 "access was recently granted, please refresh your "
                 "credentials.");
     return with_pages(entry(storage, std::move(request), 200, p.principal),
-                      {{{"value", assignments_of(p, storage,
-                                                 p.principal)}}});
+                      {{{"value", assignments_of(p, storage)}}});
 }
 
 // ---- subscription-wide collections ----
 
-bj::object role_definition(std::size_t s, std::string_view guid_text,
-                           std::string_view name, std::string_view type,
-                           bj::array data_actions)
+struct Role
 {
-    auto const id = role_definition_id(s, guid_text);
-    bj::array scopes{"/"};
-    if (type == "CustomRole")
-        scopes = {subscription_scope(s)};
-    bj::object body{
-        {"properties",
-         {{"roleName", name},
-          {"type", type},
-          {"description", "Read, write and delete blobs of the BYOS "
-                          "containers"},
-          {"assignableScopes", std::move(scopes)},
-          {"permissions",
-           {{{"actions",
-              {"Microsoft.Storage/storageAccounts/blobServices/"
-               "containers/read"}},
-             {"notActions", bj::array()},
-             {"dataActions", std::move(data_actions)},
-             {"notDataActions", bj::array()}}}},
-          {"createdOn", "2026-01-01T00:00:00.0000000Z"},
-          {"updatedOn", "2026-01-01T00:00:00.0000000Z"},
-          {"createdBy", nullptr},
-          {"updatedBy", nullptr}}},
-        {"id", id},
-        {"type", "Microsoft.Authorization/roleDefinitions"},
-        {"name", guid_text},
-    };
-    return with_body(entry(id, id + "?api-version=2022-04-01", 200),
-                     std::move(body));
-}
+    std::string guid;
+    std::string_view name;
+    std::string_view type;
+    std::string_view description;
+    bool blob_data = false;  // whether it reads and writes blobs
+};
 
 bj::array blob_data_actions()
 {
@@ -590,6 +551,40 @@ bj::array blob_data_actions()
             "Microsoft.Storage/storageAccounts/blobServices/containers/"
             "blobs/" + std::string(action));
     return actions;
+}
+
+bj::object role_definition(std::size_t s, Role const& role)
+{
+    auto const id = role_definition_id(s, role.guid);
+    bj::array scopes{"/"};
+    if (role.type == "CustomRole")
+        scopes = {subscription_scope(s)};
+    bj::array actions{"*/read"};
+    if (role.blob_data)
+        actions = {"Microsoft.Storage/storageAccounts/blobServices/"
+                   "containers/read"};
+    bj::object body{
+        {"properties",
+         {{"roleName", role.name},
+          {"type", role.type},
+          {"description", role.description},
+          {"assignableScopes", std::move(scopes)},
+          {"permissions",
+           {{{"actions", std::move(actions)},
+             {"notActions", bj::array()},
+             {"dataActions",
+              role.blob_data ? blob_data_actions() : bj::array()},
+             {"notDataActions", bj::array()}}}},
+          {"createdOn", "2026-01-01T00:00:00.0000000Z"},
+          {"updatedOn", "2026-01-01T00:00:00.0000000Z"},
+          {"createdBy", nullptr},
+          {"updatedBy", nullptr}}},
+        {"id", id},
+        {"type", "Microsoft.Authorization/roleDefinitions"},
+        {"name", role.guid},
+    };
+    return with_body(entry(id, id + "?api-version=2022-04-01", 200),
+                     std::move(body));
 }
 
 bj::object subscription(std::size_t s)
@@ -815,15 +810,24 @@ bj::value role_definition_at(std::size_t k)
     auto const s = k / 3;
     switch (k % 3) {
     case 0:
-        return role_definition(s, blob_contributor,
-                               "Storage Blob Data Contributor",
-                               "BuiltInRole", blob_data_actions());
+        return role_definition(
+            s, {std::string(blob_contributor),
+                "Storage Blob Data Contributor", "BuiltInRole",
+                "Allows for read, write and delete access to Azure Storage "
+                "blob containers and data",
+                true});
     case 1:
-        return role_definition(s, reader_role, "Reader", "BuiltInRole",
-                               bj::array());
+        return role_definition(s, {std::string(reader_role), "Reader",
+                                   "BuiltInRole",
+                                   "View all resources, but does not allow "
+                                   "you to make any changes.",
+                                   false});
     default:
-        return role_definition(s, custom_role(s), "BYOS Blob Writer",
-                               "CustomRole", blob_data_actions());
+        return role_definition(s, {custom_role(s), "BYOS Blob Writer",
+                                   "CustomRole",
+                                   "Reads and writes the blobs of the BYOS "
+                                   "containers",
+                                   true});
     }
 }
 
