@@ -31,8 +31,7 @@ constexpr std::size_t page_size = 100;
 constexpr std::string_view arm = "https://management.azure.com";
 constexpr std::string_view blob_contributor =
     "ba92f5b4-2d11-453d-a403-e96b0029c9fe";
-constexpr std::string_view reader_role =
-    "acdd72a7-3385-48ef-bd42-f606fba81ae7";
+constexpr std::string_view reader_role = "acdd72a7-3385-48ef-bd42-f606fba81ae7";
 
 // ---- deterministic variety ----
 
@@ -59,9 +58,8 @@ std::string guid(std::uint64_t seed, std::uint64_t salt)
 {
     auto const hi = mix(seed * 0x100000001b3ULL + salt);
     auto const lo = mix(hi ^ (salt << 32));
-    return hex(hi >> 32, 8) + "-" + hex(hi >> 16, 4) + "-4" +
-           hex(hi, 3) + "-" + hex(8 | (lo >> 62), 1) + hex(lo >> 48, 3) +
-           "-" + hex(lo, 12);
+    return hex(hi >> 32, 8) + "-" + hex(hi >> 16, 4) + "-4" + hex(hi, 3) + "-" +
+           hex(8 | (lo >> 62), 1) + hex(lo >> 48, 3) + "-" + hex(lo, 12);
 }
 
 // ---- the estate ----
@@ -85,60 +83,66 @@ constexpr std::array<Region, 6> regions = {{
      "Washington"},
     {"westeurope", "West Europe", "Europe", "Europe", "52.3667", "4.9",
      "Netherlands"},
-    {"northeurope", "North Europe", "Europe", "Europe", "53.3478",
-     "-6.2597", "Ireland"},
-    {"southeastasia", "Southeast Asia", "Asia Pacific", "Asia Pacific",
-     "1.283", "103.833", "Singapore"},
-    {"japaneast", "Japan East", "Japan", "Asia Pacific", "35.68",
-     "139.77", "Tokyo, Saitama"},
+    {"northeurope", "North Europe", "Europe", "Europe", "53.3478", "-6.2597",
+     "Ireland"},
+    {"southeastasia", "Southeast Asia", "Asia Pacific", "Asia Pacific", "1.283",
+     "103.833", "Singapore"},
+    {"japaneast", "Japan East", "Japan", "Asia Pacific", "35.68", "139.77",
+     "Tokyo, Saitama"},
 }};
 
-constexpr std::array<std::string_view, 8> teams = {
-    "contact", "voice", "media", "support",
-    "sales",   "claims", "triage", "notes"};
+constexpr std::array<std::string_view, 8> teams = {"contact", "voice", "media",
+                                                   "support", "sales", "claims",
+                                                   "triage",  "notes"};
 constexpr std::array<std::string_view, 3> stages = {"prod", "test", "dev"};
 
 // What is wrong with a pair. Each maps to one or a few rules.
 enum class Flaw
 {
     none,
-    not_byos,             // BYOS001
-    no_identity,          // BYOS002, BYOS004
-    missing_storage,      // BYOS003
-    reader_only,          // BYOS004
-    role_above_account,   // BYOS005
-    custom_role,          // BYOS006
-    public_blob,          // BYOS007
-    shared_key,           // BYOS008
-    open_firewall,        // BYOS009
-    no_instance_rule,     // BYOS010, BYOS011
-    other_region,         // BYOS014 (BYOS016 in the tts scenario)
-    other_geography,      // BYOS015
-    cors_slash,           // BYOS017 (BYOS018 with --speech-studio)
-    shared_storage,       // BYOS020
-    weak_transport,       // BYOS030, BYOS031
-    no_cmk_local_auth,    // BYOS032, BYOS033, BYOS034
-    role_listing_denied,  // role rules not evaluated
+    not_byos,            // BYOS001
+    no_identity,         // BYOS002, BYOS004
+    missing_storage,     // BYOS003
+    reader_only,         // BYOS004
+    role_above_account,  // BYOS005
+    custom_role,         // BYOS006
+    public_blob,         // BYOS007
+    shared_key,          // BYOS008
+    open_firewall,       // BYOS009
+    no_instance_rule,    // BYOS010, BYOS011
+    other_region,        // BYOS014 (BYOS016 in the tts scenario)
+    other_geography,     // BYOS015
+    cors_slash,          // BYOS017 (BYOS018 with --speech-studio)
+    shared_storage,      // BYOS020
+    weak_transport,      // BYOS030, BYOS031
+    no_cmk_local_auth,   // BYOS032, BYOS033, BYOS034
+    role_listing_denied, // role rules not evaluated
 };
-constexpr std::size_t flaw_count = 17;  // the flaws after none
+constexpr std::size_t flaw_count = 17; // the flaws after none
 
 struct Pair
 {
     std::size_t index = 0;
     Flaw flaw = Flaw::none;
     std::size_t subscription = 0;
-    std::string speech;          // Speech account name
-    std::string group;           // resource group of both accounts
-    std::size_t region = 0;      // index into regions
+    std::string speech;     // Speech account name
+    std::string group;      // resource group of both accounts
+    std::size_t region = 0; // index into regions
     std::size_t storage_region = 0;
-    std::string principal;       // the Speech system identity
-    std::size_t storage_owner = 0;  // pair whose storage account it names
+    std::string principal;         // the Speech system identity
+    std::size_t storage_owner = 0; // pair whose storage account it names
 };
 
-std::string subscription_id(std::size_t s) { return guid(s, 11); }
+std::string subscription_id(std::size_t s)
+{
+    return guid(s, 11);
+}
 
 // Subscription 9 belongs to a second tenant.
-std::string tenant_of(std::size_t s) { return guid(s == 9 ? 2 : 1, 12); }
+std::string tenant_of(std::size_t s)
+{
+    return guid(s == 9 ? 2 : 1, 12);
+}
 
 // The team and stage of pair `i` name its resource group and accounts.
 std::string team_of(std::size_t i)
@@ -180,8 +184,8 @@ Pair pair_at(std::size_t i)
     p.flaw = flaw_of(i);
     p.subscription = i % subscription_count;
     p.group = group_name(i);
-    p.speech = "spx-" + team_of(i) + "-" + stage_of(i) + "-" +
-               std::to_string(i);
+    p.speech =
+        "spx-" + team_of(i) + "-" + stage_of(i) + "-" + std::to_string(i);
     p.region = (i / 7) % regions.size();
     p.storage_region = p.region;
     if (p.flaw == Flaw::other_region)
@@ -191,15 +195,17 @@ Pair pair_at(std::size_t i)
     p.principal = guid(i, 21);
     // A shared storage account is that of the pair ten places back, which
     // is in the same subscription.
-    p.storage_owner =
-        p.flaw == Flaw::shared_storage && i >= subscription_count
-            ? i - subscription_count
-            : i;
+    p.storage_owner = p.flaw == Flaw::shared_storage && i >= subscription_count
+                          ? i - subscription_count
+                          : i;
     return p;
 }
 
 // Whether a scan would have fetched the storage side of the pair at all.
-bool has_storage(Pair const& p) { return p.flaw != Flaw::not_byos; }
+bool has_storage(Pair const& p)
+{
+    return p.flaw != Flaw::not_byos;
+}
 
 std::string subscription_scope(std::size_t s)
 {
@@ -232,7 +238,10 @@ std::string role_definition_id(std::size_t s, std::string_view role)
 }
 
 // The custom role each subscription defines.
-std::string custom_role(std::size_t s) { return guid(s, 31); }
+std::string custom_role(std::size_t s)
+{
+    return guid(s, 31);
+}
 
 // ---- one entry of a collection ----
 
@@ -262,8 +271,7 @@ bj::object with_pages(bj::object e, bj::array pages)
     return e;
 }
 
-bj::object with_error(bj::object e, std::string_view code,
-                      std::string message)
+bj::object with_error(bj::object e, std::string_view code, std::string message)
 {
     e["error"] = {{"code", code}, {"message", std::move(message)}};
     return e;
@@ -274,8 +282,7 @@ bj::object with_error(bj::object e, std::string_view code,
 bj::object speech_properties(Pair const& p)
 {
     bj::object props{
-        {"endpoint",
-         "https://" + p.speech + ".cognitiveservices.azure.com/"},
+        {"endpoint", "https://" + p.speech + ".cognitiveservices.azure.com/"},
         {"customSubDomainName", p.speech},
         {"publicNetworkAccess", "Enabled"},
         {"provisioningState", "Succeeded"},
@@ -305,8 +312,9 @@ bj::object speech_account(Pair const& p)
         {"location", regions[p.region].name},
         {"sku", {{"name", "S0"}}},
         {"kind", "SpeechServices"},
-        {"tags", {{"costCenter", "CC-" + std::to_string(4400 + p.index % 90)},
-                  {"env", stage_of(p.index)}}},
+        {"tags",
+         {{"costCenter", "CC-" + std::to_string(4400 + p.index % 90)},
+          {"env", stage_of(p.index)}}},
         {"identity", speech_identity(p)},
         {"properties", speech_properties(p)},
     };
@@ -330,9 +338,9 @@ bj::object network_acls(Pair const& p, std::vector<Pair> const& users)
                              {"resourceId", speech_id(user)}});
     bj::array ip_rules;
     if (p.flaw == Flaw::no_instance_rule)
-        ip_rules.push_back({{"value", "203.0.113." +
-                                          std::to_string(p.index % 250)},
-                            {"action", "Allow"}});
+        ip_rules.push_back(
+            {{"value", "203.0.113." + std::to_string(p.index % 250)},
+             {"action", "Allow"}});
     return {
         {"resourceAccessRules", std::move(rules)},
         {"bypass", "None"},
@@ -344,16 +352,14 @@ bj::object network_acls(Pair const& p, std::vector<Pair> const& users)
 
 bj::object storage_encryption(Pair const& p)
 {
-    bj::object services{{"blob", {{"keyType", "Account"},
-                                  {"enabled", true}}}};
+    bj::object services{{"blob", {{"keyType", "Account"}, {"enabled", true}}}};
     if (p.flaw == Flaw::no_cmk_local_auth)
         return {{"services", std::move(services)},
                 {"keySource", "Microsoft.Storage"}};
     return {
         {"keyvaultproperties",
          {{"keyvaulturi",
-           "https://kv-byos-" + std::to_string(p.index) +
-               ".vault.azure.net/"},
+           "https://kv-byos-" + std::to_string(p.index) + ".vault.azure.net/"},
           {"keyname", "byos-blob-cmk"}}},
         {"services", std::move(services)},
         {"keySource", "Microsoft.Keyvault"},
@@ -400,9 +406,9 @@ bj::object storage_entry(Pair const& p, std::vector<Pair> const& users)
         return with_error(
             entry(scope, std::move(request), 404), "ResourceNotFound",
             "The Resource 'Microsoft.Storage/storageAccounts/" +
-                storage_name(p.index) + "' under resource group '" +
-                p.group + "' was not found. For more details please go "
-                          "to https://aka.ms/ARMResourceNotFoundFix");
+                storage_name(p.index) + "' under resource group '" + p.group +
+                "' was not found. For more details please go "
+                "to https://aka.ms/ARMResourceNotFoundFix");
     return with_body(entry(scope, std::move(request), 200),
                      storage_account(p, users));
 }
@@ -431,8 +437,7 @@ bj::object blob_service(Pair const& p)
         {"type", "Microsoft.Storage/storageAccounts/blobServices"},
         {"properties",
          {{"cors", {{"corsRules", {cors_rule(p)}}}},
-          {"deleteRetentionPolicy", {{"enabled", soft_delete},
-                                     {"days", 14}}}}},
+          {"deleteRetentionPolicy", {{"enabled", soft_delete}, {"days", 14}}}}},
     };
 }
 
@@ -440,8 +445,7 @@ bj::object blob_entry(Pair const& p)
 {
     auto const scope = storage_id(p.index);
     auto request = scope + "/blobServices/default?api-version=2023-05-01";
-    return with_body(entry(scope, std::move(request), 200),
-                     blob_service(p));
+    return with_body(entry(scope, std::move(request), 200), blob_service(p));
 }
 
 // ---- role assignments ----
@@ -458,8 +462,8 @@ bj::object assignment(Pair const& p, std::string const& principal,
           {"principalType", "ServicePrincipal"},
           {"scope", scope},
           {"condition", nullptr}}},
-        {"id", scope + "/providers/Microsoft.Authorization/roleAssignments/" +
-                   name},
+        {"id",
+         scope + "/providers/Microsoft.Authorization/roleAssignments/" + name},
         {"type", "Microsoft.Authorization/roleAssignments"},
         {"name", name},
     };
@@ -483,9 +487,8 @@ bj::array assignments_of(Pair const& p, std::string const& storage)
         list.push_back(assignment(p, principal, contributor, group, 52));
         break;
     case Flaw::custom_role:
-        list.push_back(assignment(p, principal,
-                                  role_definition_id(s, custom_role(s)),
-                                  storage, 53));
+        list.push_back(assignment(
+            p, principal, role_definition_id(s, custom_role(s)), storage, 53));
         list.push_back(assignment(p, principal, contributor, storage, 54));
         break;
     default:
@@ -510,10 +513,10 @@ bj::object role_entry(Pair const& p)
         auto const operator_id = guid(p.index, 23);
         auto const contributor = role_definition_id(
             p.subscription, "17d1049b-9a84-46fb-8f53-869881c3d3ab");
-        return with_pages(entry(storage, std::move(request), 200),
-                          {{{"value", {assignment(p, operator_id,
-                                                  contributor, storage,
-                                                  57)}}}});
+        return with_pages(
+            entry(storage, std::move(request), 200),
+            {{{"value",
+               {assignment(p, operator_id, contributor, storage, 57)}}}});
     }
 
     request += "&$filter=principalId%20eq%20'" + p.principal + "'";
@@ -521,10 +524,12 @@ bj::object role_entry(Pair const& p)
         return with_error(
             entry(storage, std::move(request), 403, p.principal),
             "AuthorizationFailed",
-            "The client 'auditor@contoso.com' with object id '" +
-                guid(0, 24) + "' does not have authorization to perform "
+            "The client 'auditor@contoso.com' with object id '" + guid(0, 24) +
+                "' does not have authorization to perform "
                 "action 'Microsoft.Authorization/roleAssignments/read' "
-                "over scope '" + storage + "' or the scope is invalid. If "
+                "over scope '" +
+                storage +
+                "' or the scope is invalid. If "
                 "access was recently granted, please refresh your "
                 "credentials.");
     return with_pages(entry(storage, std::move(request), 200, p.principal),
@@ -539,17 +544,17 @@ struct Role
     std::string_view name;
     std::string_view type;
     std::string_view description;
-    bool blob_data = false;  // whether it reads and writes blobs
+    bool blob_data = false; // whether it reads and writes blobs
 };
 
 bj::array blob_data_actions()
 {
     bj::array actions;
-    for (auto action : {"delete", "read", "write", "move/action",
-                        "add/action"})
+    for (auto action : {"delete", "read", "write", "move/action", "add/action"})
         actions.emplace_back(
             "Microsoft.Storage/storageAccounts/blobServices/containers/"
-            "blobs/" + std::string(action));
+            "blobs/" +
+            std::string(action));
     return actions;
 }
 
@@ -606,8 +611,7 @@ bj::object subscription(std::size_t s)
 
 bj::object location(std::size_t s, Region const& r)
 {
-    auto const id = subscription_scope(s) + "/locations/" +
-                    std::string(r.name);
+    auto const id = subscription_scope(s) + "/locations/" + std::string(r.name);
     return {
         {"id", id},
         {"name", r.name},
@@ -634,12 +638,11 @@ bj::object feature_entry(std::size_t s)
                     "Microsoft.CognitiveServices/features/byoxPreview";
     return with_body(
         entry(subscription_scope(s), id + "?api-version=2021-07-01", 200),
-        bj::object{
-            {"properties",
-             {{"state", s == 7 ? "NotRegistered" : "Registered"}}},
-            {"id", id},
-            {"type", "Microsoft.Features/providers/features"},
-            {"name", "Microsoft.CognitiveServices/byoxPreview"}});
+        bj::object{{"properties",
+                    {{"state", s == 7 ? "NotRegistered" : "Registered"}}},
+                   {"id", id},
+                   {"type", "Microsoft.Features/providers/features"},
+                   {"name", "Microsoft.CognitiveServices/byoxPreview"}});
 }
 
 // ---- output ----
@@ -722,8 +725,8 @@ private:
 // Writes one collection of the snapshot: `make(i)` for i in [0, count)
 // gives an entry, or null to leave one out.
 template <class Make>
-void collection(Writer& w, std::string_view name, std::size_t count,
-                Make make, bool last = false)
+void collection(Writer& w, std::string_view name, std::size_t count, Make make,
+                bool last = false)
 {
     w.raw("    \"" + std::string(name) + "\": [");
     bool first = true;
@@ -811,8 +814,8 @@ bj::value role_definition_at(std::size_t k)
     switch (k % 3) {
     case 0:
         return role_definition(
-            s, {std::string(blob_contributor),
-                "Storage Blob Data Contributor", "BuiltInRole",
+            s, {std::string(blob_contributor), "Storage Blob Data Contributor",
+                "BuiltInRole",
                 "Allows for read, write and delete access to Azure Storage "
                 "blob containers and data",
                 true});
@@ -851,17 +854,15 @@ void write_snapshot(Writer& w, std::size_t pairs)
     collection(w, "subscriptions", 1,
                [&](std::size_t) { return subscriptions_listing(); });
     collection(w, "locations", subscription_count, locations_listing);
-    collection(w, "features", subscription_count, [&](std::size_t s) {
-        return bj::value(feature_entry(s));
-    });
-    collection(w, "speechAccounts", subscription_count, [&](std::size_t s) {
-        return speech_listing(s, pairs);
-    });
+    collection(w, "features", subscription_count,
+               [&](std::size_t s) { return bj::value(feature_entry(s)); });
+    collection(w, "speechAccounts", subscription_count,
+               [&](std::size_t s) { return speech_listing(s, pairs); });
     collection(w, "storageAccounts", pairs, [&](std::size_t i) {
         auto const p = pair_at(i);
-        return has_storage(p) ? bj::value(storage_entry(
-                                    p, storage_users(i, pairs)))
-                              : none;
+        return has_storage(p)
+                   ? bj::value(storage_entry(p, storage_users(i, pairs)))
+                   : none;
     });
     collection(w, "blobServices", pairs, [&](std::size_t i) {
         auto const p = pair_at(i);
@@ -875,8 +876,8 @@ void write_snapshot(Writer& w, std::size_t pairs)
                    ? bj::value(role_entry(p))
                    : none;
     });
-    collection(w, "roleDefinitions", subscription_count * 3,
-               role_definition_at, true);
+    collection(w, "roleDefinitions", subscription_count * 3, role_definition_at,
+               true);
     w.raw("  }\n}\n");
 }
 
@@ -891,8 +892,10 @@ int main(int argc, char** argv)
     char* end = nullptr;
     auto const pairs = std::strtoull(argv[1], &end, 10);
     if (*end != '\0' || pairs == 0) {
-        std::fprintf(stderr, "byos-bench-gen: PAIRS must be a positive "
-                             "number, not '%s'\n", argv[1]);
+        std::fprintf(stderr,
+                     "byos-bench-gen: PAIRS must be a positive "
+                     "number, not '%s'\n",
+                     argv[1]);
         return 2;
     }
 
