@@ -2,7 +2,10 @@
 
 #include "model/arm_id.hpp"
 
+#include <boost/json/monotonic_resource.hpp>
+
 #include <algorithm>
+#include <array>
 #include <unordered_set>
 
 namespace byos::engine {
@@ -34,6 +37,8 @@ bool AuditResult::complete() const
 }
 
 namespace {
+
+namespace bj = boost::json;
 
 // Why a rule does not apply to a subject; empty when it does.
 struct Applicability
@@ -112,15 +117,27 @@ public:
         for (auto const& speech : estate_.speech_accounts) {
             auto const storages = model::user_owned_storage(speech);
             if (storages.empty())
-                audit_subject(make_subject(estate_, speech, nullptr, options_,
-                                           result_.warnings));
+                audit_owned(speech, nullptr);
             for (auto const& owned : storages)
-                audit_subject(make_subject(estate_, speech, &owned, options_,
-                                           result_.warnings));
+                audit_owned(speech, &owned);
         }
     }
 
 private:
+    // The facts of one pair live in a scratch arena, reset after the pair:
+    // no allocation survives it, and most fit the arena's first block.
+    void audit_owned(model::Resource const& speech,
+                     model::OwnedStorage const* owned)
+    {
+        {
+            auto const subject =
+                make_subject(estate_, speech, owned, options_,
+                             result_.warnings, bj::storage_ptr(&scratch_));
+            audit_subject(subject);
+        }
+        scratch_.release();
+    }
+
     void audit_subject(Subject const& subject)
     {
         auto const index = static_cast<std::uint32_t>(result_.subjects.size());
@@ -198,6 +215,9 @@ private:
     AuditOptions const& options_;
     AuditResult& result_;
     std::unordered_set<std::string> seen_;
+    std::array<unsigned char, 64 * 1024> scratch_buffer_;
+    boost::json::monotonic_resource scratch_{scratch_buffer_.data(),
+                                             scratch_buffer_.size()};
 };
 
 }

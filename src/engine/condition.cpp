@@ -291,8 +291,10 @@ Value absent()
 // Data that was not collected is marked by {"$unknown": "why"}.
 bool unknown_marker(bj::value const& v, std::string_view& reason)
 {
+    // A marker has exactly one key; most objects are ruled out by size
+    // before any look-up.
     auto const* object = v.if_object();
-    if (!object)
+    if (!object || object->size() != 1)
         return false;
     auto const* why = object->if_contains(unknown_key);
     if (!why)

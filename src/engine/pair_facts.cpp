@@ -103,12 +103,13 @@ bj::value role_type_of(model::Estate const& estate, std::string const& guid,
 // The assignments of `principal` that reach `storage_key`.
 bj::value effective_roles(model::Estate const& estate,
                           std::string const& principal,
-                          std::string const& storage_key)
+                          std::string const& storage_key,
+                          bj::storage_ptr const& storage)
 {
     if (auto gap = estate.role_assignment_gap(storage_key, principal))
         return make_unknown(gap->describe());
 
-    bj::array roles;
+    bj::array roles(storage);
     auto const it = estate.assignments_by_principal.find(principal);
     if (principal.empty() || it == estate.assignments_by_principal.end())
         return roles;
@@ -128,14 +129,13 @@ bj::value effective_roles(model::Estate const& estate,
 
         std::string name;
         auto type = role_type_of(estate, a.role_guid, name);
-        roles.push_back(bj::object{
-            {"roleDefinitionId", a.role_guid},
-            {"roleName", name},
-            {"roleType", std::move(type)},
-            {"scope", a.scope},
-            {"scopeLevel", model::to_string(level)},
-            {"hasCondition", a.has_condition},
-        });
+        auto& role = roles.emplace_back(bj::object()).get_object();
+        role["roleDefinitionId"] = a.role_guid;
+        role["roleName"] = name;
+        role["roleType"] = std::move(type);
+        role["scope"] = a.scope;
+        role["scopeLevel"] = model::to_string(level);
+        role["hasCondition"] = a.has_condition;
     }
     return roles;
 }
@@ -243,7 +243,8 @@ Roots Subject::roots() const
 Subject make_subject(model::Estate const& estate, model::Resource const& speech,
                      model::OwnedStorage const* owned,
                      AuditOptions const& options,
-                     std::vector<std::string>& warnings)
+                     std::vector<std::string>& warnings,
+                     boost::json::storage_ptr const& storage)
 {
     Subject s;
     s.speech = &speech;
@@ -254,7 +255,7 @@ Subject make_subject(model::Estate const& estate, model::Resource const& speech,
     s.subscription = model::subscription_of(speech.id);
     auto const storage_key = model::id_key(storage_id);
 
-    bj::object pair;
+    bj::object pair(storage);
     pair["scenario"] = to_string(s.scenario);
     pair["speechStudio"] = options.speech_studio;
     pair["isByos"] = !storage_id.empty();
@@ -307,7 +308,7 @@ Subject make_subject(model::Estate const& estate, model::Resource const& speech,
             pair["storageGeography"] = geography(estate, region);
             pair["storageBypass"] = bypass_flags(s.storage);
             pair["roleAssignments"] =
-                effective_roles(estate, principal, storage_key);
+                effective_roles(estate, principal, storage_key, storage);
 
             model::Gap const* blob_why = nullptr;
             if (auto const* blob =

@@ -48,10 +48,12 @@ struct Subject
 
 // Builds the subject for `speech` and one entry of its userOwnedStorage
 // (null for a non-BYOS account). `warnings` receives problems such as an
-// unknown scenario tag.
+// unknown scenario tag. The facts are allocated from `storage`, which must
+// outlive the subject.
 Subject make_subject(model::Estate const& estate, model::Resource const& speech,
                      model::OwnedStorage const* owned,
                      AuditOptions const& options,
-                     std::vector<std::string>& warnings);
+                     std::vector<std::string>& warnings,
+                     boost::json::storage_ptr const& storage);
 
 }

@@ -61,27 +61,21 @@ Result<std::string> Reader::required_id(bj::object const& item,
 
 // Adds a resource to one of the estate's collections; the first of
 // several copies of one ID wins.
-Result<Resource*>
-Reader::add_resource(std::deque<Resource>& list,
-                     std::unordered_map<std::string, Resource*>& index,
-                     std::string const& index_key, bj::value const& value,
-                     std::string const& pointer)
+void Reader::add_resource(std::deque<Resource>& list,
+                          std::unordered_map<std::string, Resource*>& index,
+                          std::string index_key, bj::value const& value,
+                          std::string id, std::string const& pointer)
 {
-    auto const& item = value.get_object();
-    auto id = required_id(item, pointer);
-    if (!id)
-        return id.error();
     if (index.count(index_key))
-        return static_cast<Resource*>(nullptr);
+        return;
 
     auto& resource = list.emplace_back();
     resource.value = &value;
-    resource.json = &item;
-    resource.id = std::move(*id);
-    resource.key = model::id_key(resource.id);
+    resource.json = &value.get_object();
+    resource.key = model::id_key(id);
+    resource.id = std::move(id);
     resource.source = source_for(pointer, &resource.source);
-    index.emplace(index_key, &resource);
-    return &resource;
+    index.emplace(std::move(index_key), &resource);
 }
 
 Status Reader::add_speech(bj::value const& value, std::string const& pointer)
@@ -92,10 +86,9 @@ Status Reader::add_speech(bj::value const& value, std::string const& pointer)
         return id.error();
     if (lacks_properties(item, *id, pointer, "Speech account"))
         return std::nullopt;
-    auto added = add_resource(estate_.speech_accounts, estate_.speech_by_key,
-                              model::id_key(*id), value, pointer);
-    if (!added)
-        return added.error();
+    auto key = model::id_key(*id);
+    add_resource(estate_.speech_accounts, estate_.speech_by_key,
+                 std::move(key), value, std::move(*id), pointer);
     return check_object(item, "properties", pointer);
 }
 
@@ -126,10 +119,9 @@ Status Reader::add_storage(bj::value const& raw, std::string const& pointer)
         return id.error();
     if (lacks_properties(*item, *id, pointer, "storage account"))
         return std::nullopt;
-    auto added = add_resource(estate_.storage_accounts, estate_.storage_by_key,
-                              model::id_key(*id), *value, pointer);
-    if (!added)
-        return added.error();
+    auto key = model::id_key(*id);
+    add_resource(estate_.storage_accounts, estate_.storage_by_key,
+                 std::move(key), *value, std::move(*id), pointer);
     if (auto error = check_object(*item, "properties", pointer))
         return error;
     if (auto const* props = obj(*item, "properties"))
@@ -147,15 +139,13 @@ Status Reader::add_blob_service(bj::value const& raw,
     auto id = required_id(*item, pointer);
     if (!id)
         return id.error();
-    auto const storage = model::parent_of_blob_service(*id);
+    auto storage = model::parent_of_blob_service(*id);
     if (storage.empty())
         return fail(pointer + "/id",
                     "expected the ID of a blob service, ending in "
                     "/blobServices/default");
-    auto added = add_resource(estate_.blob_services, estate_.blob_by_storage,
-                              storage, *value, pointer);
-    if (!added)
-        return added.error();
+    add_resource(estate_.blob_services, estate_.blob_by_storage,
+                 std::move(storage), *value, std::move(*id), pointer);
     return check_object(*item, "properties", pointer);
 }
 

@@ -28,7 +28,8 @@ Status load_text(std::string_view text, std::string const& name,
         if (!declared)
             return Error{name, "", "unknown kind '" + kind + "'"};
     }
-    auto root = json::parse(text, name);
+    auto& arena = estate.arenas.emplace_back();
+    auto root = json::parse(text, name, {}, &arena);
     if (!root)
         return root.error();
     auto& document = estate.documents.emplace_back(std::move(*root));

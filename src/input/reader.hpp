@@ -128,11 +128,10 @@ private:
 
     // Adds a resource to one of the estate's collections; the first of
     // several copies of one ID wins.
-    Result<Resource*>
-    add_resource(std::deque<Resource>& list,
-                 std::unordered_map<std::string, Resource*>& index,
-                 std::string const& index_key, bj::value const& value,
-                 std::string const& pointer);
+    void add_resource(std::deque<Resource>& list,
+                      std::unordered_map<std::string, Resource*>& index,
+                      std::string index_key, bj::value const& value,
+                      std::string id, std::string const& pointer);
 
     Status add_speech(bj::value const& value, std::string const& pointer);
 

@@ -2,10 +2,10 @@
 
 #include "json/source_index.hpp"
 
-#include <boost/json/monotonic_resource.hpp>
 #include <boost/json/stream_parser.hpp>
 
 #include <cmath>
+#include <vector>
 
 namespace byos::json {
 
@@ -41,25 +41,29 @@ std::string explain(boost::system::error_code const& ec)
 // Boost.JSON turns a number too large for a double into infinity instead of
 // failing; ARM never sends one, so it is bad input. The pointer of the
 // first such number, if any.
-bool find_non_finite(boost::json::value const& v, std::string& pointer)
+bool find_non_finite(boost::json::value const& v,
+                     std::vector<std::string>& reversed_path)
 {
     if (v.is_double())
         return !std::isfinite(v.get_double());
-    auto const size = pointer.size();
+    // The path is built only on the way back from a find: the walk itself
+    // allocates nothing.
     if (auto const* object = v.if_object()) {
-        for (auto const& [key, child] : *object) {
-            append_pointer_token(pointer, key);
-            if (find_non_finite(child, pointer))
+        for (auto const& [key, child] : *object)
+            if (find_non_finite(child, reversed_path)) {
+                std::string token;
+                append_pointer_token(token, key);
+                reversed_path.push_back(std::move(token));
                 return true;
-            pointer.resize(size);
-        }
+            }
     } else if (auto const* array = v.if_array()) {
-        for (std::size_t i = 0; i < array->size(); ++i) {
-            append_pointer_index(pointer, i);
-            if (find_non_finite((*array)[i], pointer))
+        for (std::size_t i = 0; i < array->size(); ++i)
+            if (find_non_finite((*array)[i], reversed_path)) {
+                std::string token;
+                append_pointer_index(token, i);
+                reversed_path.push_back(std::move(token));
                 return true;
-            pointer.resize(size);
-        }
+            }
     }
     return false;
 }
@@ -77,7 +81,8 @@ std::string where_pointer(std::string_view text, std::string const& pointer)
 }
 
 Result<boost::json::value> parse(std::string_view text, std::string const& path,
-                                 ParseOptions options)
+                                 ParseOptions options,
+                                 boost::json::storage_ptr storage)
 {
     if (text.empty())
         return Error{path, "", "file is empty"};
@@ -88,11 +93,10 @@ Result<boost::json::value> parse(std::string_view text, std::string const& path,
     opts.allow_trailing_commas = options.allow_comments;
     opts.allow_invalid_utf8 = false;
 
-    // A monotonic arena: documents are read once and never edited, and it
-    // halves the allocations of a large snapshot.
-    boost::json::stream_parser parser(
-        boost::json::make_shared_resource<boost::json::monotonic_resource>(),
-        opts);
+    // The constructor's storage is for the parser's scratch space; the
+    // value's own storage is the one given to reset().
+    boost::json::stream_parser parser({}, opts);
+    parser.reset(std::move(storage));
 
     boost::system::error_code ec;
     auto const used = parser.write(text.data(), text.size(), ec);
@@ -110,9 +114,14 @@ Result<boost::json::value> parse(std::string_view text, std::string const& path,
     }
 
     auto value = parser.release();
-    std::string pointer;
-    if (find_non_finite(value, pointer))
-        return Error{path, where_pointer(text, pointer), "number out of range"};
+    std::vector<std::string> reversed_path;
+    if (find_non_finite(value, reversed_path)) {
+        std::string pointer;
+        for (auto it = reversed_path.rbegin(); it != reversed_path.rend(); ++it)
+            pointer += *it;
+        return Error{path, where_pointer(text, pointer),
+                     "number out of range"};
+    }
     return value;
 }
 

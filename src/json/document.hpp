@@ -5,6 +5,7 @@
 
 #include "util/error.hpp"
 
+#include <boost/json/storage_ptr.hpp>
 #include <boost/json/value.hpp>
 
 #include <string>
@@ -21,8 +22,11 @@ struct ParseOptions
     bool allow_comments = false; // also allows trailing commas
 };
 
-// Parses `text`; `path` only names the file in errors.
+// Parses `text`; `path` only names the file in errors. The value's memory
+// comes from `storage`: pass a monotonic arena that outlives the value for
+// large documents, which then cost nothing to destroy.
 Result<boost::json::value> parse(std::string_view text, std::string const& path,
-                                 ParseOptions options = {});
+                                 ParseOptions options = {},
+                                 boost::json::storage_ptr storage = {});
 
 }

@@ -1,7 +1,10 @@
 #include "json/source_index.hpp"
 
 #include <algorithm>
-#include <unordered_map>
+#include <array>
+#include <cstring>
+#include <string>
+#include <utility>
 
 namespace byos::json {
 
@@ -51,176 +54,345 @@ void append_pointer_index(std::string& pointer, std::size_t index)
 
 namespace {
 
-// One open container while scanning.
-struct Frame
+// The wanted pointers as a tree with one node per prefix, so that the scan
+// descends only where a wanted value lies and skips everything else.
+struct Node
 {
-    bool is_array = false;
-    std::size_t index = 0; // next element index, arrays only
-    std::string key;       // key of the value being read, objects only
+    std::ptrdiff_t wanted = -1;   // index of the pointer ending here
+    std::vector<std::pair<std::string, std::uint32_t>> keys;
+    std::vector<std::uint32_t> items;   // 0: no node (the root is 0)
+
+    bool leaf() const { return keys.empty() && items.empty(); }
 };
 
-class Scanner
+std::string unescape_token(std::string_view token)
+{
+    std::string out;
+    for (std::size_t i = 0; i < token.size(); ++i) {
+        if (token[i] == '~' && i + 1 < token.size()) {
+            out += token[i + 1] == '1' ? '/' : '~';
+            ++i;
+        } else {
+            out += token[i];
+        }
+    }
+    return out;
+}
+
+bool all_digits(std::string_view s)
+{
+    return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) {
+        return c >= '0' && c <= '9';
+    });
+}
+
+class Trie
 {
 public:
-    Scanner(std::string_view text,
-            std::unordered_map<std::string, std::size_t> const& wanted,
-            std::vector<Position>& found)
-        : text_(text), wanted_(wanted), found_(found)
+    explicit Trie(std::vector<std::string> const& pointers) : nodes_(1)
     {
-        for (auto const& [pointer, slot] : wanted)
-            max_depth_ = std::max(max_depth_, depth_of(pointer));
+        for (std::size_t i = 0; i < pointers.size(); ++i)
+            nodes_[insert(pointers[i])].wanted =
+                static_cast<std::ptrdiff_t>(i);
     }
 
-    void run()
+    Node const& node(std::uint32_t id) const { return nodes_[id]; }
+
+    std::uint32_t member(std::uint32_t id, std::string_view key) const
     {
-        value_start();
-        while (true) {
-            skip_blanks();
-            if (i_ >= text_.size())
-                break;
-            char const c = text_[i_];
-            if (c == '"') {
-                read_string();
-                continue;
-            }
-            advance();
-            if (c == '{' || c == '[')
-                open(c == '[');
-            else if (c == '}' || c == ']')
-                close();
-            else if (c == ',')
-                next_element();
-        }
+        for (auto const& [k, child] : nodes_[id].keys)
+            if (k == key)
+                return child;
+        return 0;
+    }
+
+    std::uint32_t element(std::uint32_t id, std::size_t index) const
+    {
+        auto const& items = nodes_[id].items;
+        return index < items.size() ? items[index] : 0;
     }
 
 private:
-    static std::size_t depth_of(std::string const& pointer)
+    std::uint32_t insert(std::string_view pointer)
     {
-        return static_cast<std::size_t>(
-            std::count(pointer.begin(), pointer.end(), '/'));
+        std::uint32_t at = 0;
+        while (!pointer.empty()) {
+            pointer.remove_prefix(1);   // the '/'
+            auto const end = pointer.find('/');
+            auto const token = unescape_token(pointer.substr(0, end));
+            pointer = end == std::string_view::npos ? std::string_view()
+                                                    : pointer.substr(end);
+            at = all_digits(token) ? add_element(at, std::stoul(token))
+                                   : add_member(at, token);
+        }
+        return at;
     }
 
-    void advance()
+    std::uint32_t add_member(std::uint32_t at, std::string const& key)
     {
-        if (!is_continuation(text_[i_]))
-            ++column_;
+        if (auto const found = member(at, key))
+            return found;
+        auto const id = new_node();
+        nodes_[at].keys.emplace_back(key, id);
+        return id;
+    }
+
+    std::uint32_t add_element(std::uint32_t at, std::size_t index)
+    {
+        if (auto const found = element(at, index))
+            return found;
+        auto const id = new_node();
+        auto& items = nodes_[at].items;
+        if (items.size() <= index)
+            items.resize(index + 1, 0);
+        items[index] = id;
+        return id;
+    }
+
+    std::uint32_t new_node()
+    {
+        nodes_.emplace_back();
+        return static_cast<std::uint32_t>(nodes_.size() - 1);
+    }
+
+    std::vector<Node> nodes_;
+};
+
+// Walks valid JSON text, descending only into the trie's nodes and
+// skipping every other value with a tight loop; records byte offsets.
+class Scanner
+{
+public:
+    Scanner(std::string_view text, Trie const& trie,
+            std::vector<std::size_t>& offsets)
+        : text_(text), trie_(trie), offsets_(offsets)
+    {
+    }
+
+    void run() { walk(0); }
+
+private:
+    void walk(std::uint32_t id)
+    {
+        skip_blanks();
+        auto const& node = trie_.node(id);
+        if (node.wanted >= 0)
+            offsets_[static_cast<std::size_t>(node.wanted)] = i_;
+        if (node.leaf() || i_ >= text_.size()) {
+            skip_value();
+            return;
+        }
+        if (text_[i_] == '{')
+            walk_object(id);
+        else if (text_[i_] == '[')
+            walk_array(id);
+        else
+            skip_value();
+    }
+
+    void walk_object(std::uint32_t id)
+    {
+        ++i_;
+        std::string buffer;
+        while (true) {
+            skip_blanks();
+            if (i_ >= text_.size() || text_[i_] == '}')
+                break;
+            auto const key = read_key(buffer);
+            skip_blanks();
+            ++i_;   // ':'
+            if (auto const child = trie_.member(id, key)) {
+                walk(child);
+            } else {
+                skip_blanks();
+                skip_value();
+            }
+            if (!next_or_close('}'))
+                return;
+        }
         ++i_;
     }
 
-    // Called where a value may begin: skips blanks and records its position
-    // when its pointer is wanted.
-    void value_start()
+    void walk_array(std::uint32_t id)
+    {
+        ++i_;
+        for (std::size_t index = 0;; ++index) {
+            skip_blanks();
+            if (i_ >= text_.size() || text_[i_] == ']')
+                break;
+            if (auto const child = trie_.element(id, index))
+                walk(child);
+            else
+                skip_value();
+            if (!next_or_close(']'))
+                return;
+        }
+        ++i_;
+    }
+
+    // After a member or element: true at a comma (consumed), false at
+    // the closing bracket (consumed) or the end.
+    bool next_or_close(char close)
     {
         skip_blanks();
-        if (stack_.size() > max_depth_ || i_ >= text_.size())
-            return;
-        std::string pointer;
-        for (auto const& frame : stack_) {
-            if (frame.is_array)
-                append_pointer_index(pointer, frame.index);
-            else
-                append_pointer_token(pointer, frame.key);
+        if (i_ < text_.size() && text_[i_] == ',') {
+            ++i_;
+            return true;
         }
-        auto const it = wanted_.find(pointer);
-        if (it != wanted_.end())
-            found_[it->second] = Position{line_, column_};
+        if (i_ < text_.size() && text_[i_] == close)
+            ++i_;
+        return false;
     }
 
     void skip_blanks()
     {
+        while (i_ < text_.size() &&
+               (text_[i_] == ' ' || text_[i_] == '\n' || text_[i_] == '\r' ||
+                text_[i_] == '\t'))
+            ++i_;
+    }
+
+    // At an opening quote: moves past the closing one.
+    void skip_string()
+    {
+        ++i_;
         while (i_ < text_.size()) {
-            char const c = text_[i_];
-            if (c == '\n') {
-                ++line_;
-                column_ = 1;
+            auto const* quote = static_cast<char const*>(std::memchr(
+                text_.data() + i_, '"', text_.size() - i_));
+            if (!quote) {
+                i_ = text_.size();
+                return;
+            }
+            auto const at = static_cast<std::size_t>(quote - text_.data());
+            std::size_t backslashes = 0;
+            while (at > backslashes && text_[at - 1 - backslashes] == '\\')
+                ++backslashes;
+            i_ = at + 1;
+            if (backslashes % 2 == 0)
+                return;
+        }
+    }
+
+    void skip_value()
+    {
+        if (i_ >= text_.size())
+            return;
+        char const c = text_[i_];
+        if (c == '"') {
+            skip_string();
+            return;
+        }
+        if (c != '{' && c != '[') {
+            while (i_ < text_.size() && text_[i_] != ',' &&
+                   text_[i_] != '}' && text_[i_] != ']' && text_[i_] != ' ' &&
+                   text_[i_] != '\n' && text_[i_] != '\r' &&
+                   text_[i_] != '\t')
                 ++i_;
-            } else if (c == ' ' || c == '\t' || c == '\r') {
-                advance();
-            } else {
-                break;
-            }
-        }
-    }
-
-    void open(bool is_array)
-    {
-        stack_.push_back(Frame{is_array, 0, {}});
-        if (is_array)
-            value_start();
-    }
-
-    void close()
-    {
-        if (!stack_.empty())
-            stack_.pop_back();
-    }
-
-    void next_element()
-    {
-        if (stack_.empty())
             return;
-        if (stack_.back().is_array) {
-            ++stack_.back().index;
-            value_start();
         }
-        // In an object the next key follows; its value starts after ':'.
+        // Only quotes and brackets matter inside a skipped container; a
+        // table lookup per byte finds them.
+        static constexpr auto structural = [] {
+            std::array<bool, 256> table{};
+            for (unsigned char ch : {'"', '{', '}', '[', ']'})
+                table[ch] = true;
+            return table;
+        }();
+        std::size_t depth = 0;
+        auto const* data = reinterpret_cast<unsigned char const*>(
+            text_.data());
+        auto const size = text_.size();
+        do {
+            while (i_ < size && !structural[data[i_]])
+                ++i_;
+            if (i_ >= size)
+                return;
+            char const d = text_[i_];
+            if (d == '"') {
+                skip_string();
+                continue;
+            }
+            if (d == '{' || d == '[')
+                ++depth;
+            else
+                --depth;
+            ++i_;
+        } while (depth > 0);
     }
 
-    // Reads a string; when it is an object key, remembers it and records
-    // the start of the value that follows the colon.
-    void read_string()
+    // At a key's opening quote: the key, decoded when it holds escapes.
+    std::string_view read_key(std::string& buffer)
     {
-        advance();
-        std::string decoded;
-        while (i_ < text_.size() && text_[i_] != '"') {
-            char c = text_[i_];
-            if (c == '\\' && i_ + 1 < text_.size()) {
-                advance();
-                c = text_[i_];
-                decoded += c == 'n' ? '\n' : c == 't' ? '\t' : c;
-            } else {
-                decoded += c;
-            }
-            advance();
+        auto const start = i_ + 1;
+        skip_string();
+        auto const raw = text_.substr(start, i_ - 1 - start);
+        if (raw.find('\\') == std::string_view::npos)
+            return raw;
+        buffer.clear();
+        for (std::size_t k = 0; k < raw.size(); ++k) {
+            if (raw[k] == '\\' && k + 1 < raw.size())
+                ++k;
+            buffer += raw[k];
         }
-        advance();
-
-        if (stack_.empty() || stack_.back().is_array)
-            return;
-        skip_blanks();
-        if (i_ < text_.size() && text_[i_] == ':') {
-            stack_.back().key = std::move(decoded);
-            advance();
-            value_start();
-        }
+        return buffer;
     }
 
     std::string_view text_;
-    std::unordered_map<std::string, std::size_t> const& wanted_;
-    std::vector<Position>& found_;
-    std::vector<Frame> stack_;
-    std::size_t max_depth_ = 0;
+    Trie const& trie_;
+    std::vector<std::size_t>& offsets_;
     std::size_t i_ = 0;
-    std::uint32_t line_ = 1;
-    std::uint32_t column_ = 1;
 };
+
+// Turns sorted byte offsets into lines and columns in one pass.
+std::vector<Position> positions_of(std::string_view text,
+                                   std::vector<std::size_t> const& offsets)
+{
+    std::vector<std::size_t> order(offsets.size());
+    for (std::size_t i = 0; i < order.size(); ++i)
+        order[i] = i;
+    std::sort(order.begin(), order.end(), [&](auto a, auto b) {
+        return offsets[a] < offsets[b];
+    });
+
+    std::vector<Position> out(offsets.size());
+    std::uint32_t line = 1;
+    std::size_t line_start = 0;
+    std::size_t scanned = 0;
+    for (auto const index : order) {
+        auto const offset = offsets[index];
+        if (offset == std::string_view::npos)
+            break;
+        while (true) {
+            auto const* nl = static_cast<char const*>(std::memchr(
+                text.data() + scanned, '\n', offset - scanned));
+            if (!nl)
+                break;
+            ++line;
+            scanned = static_cast<std::size_t>(nl - text.data()) + 1;
+            line_start = scanned;
+        }
+        scanned = offset;
+        std::uint32_t column = 1;
+        for (auto k = line_start; k < offset; ++k)
+            column += is_continuation(text[k]) ? 0 : 1;
+        out[index] = Position{line, column};
+    }
+    return out;
+}
 
 }
 
 std::vector<Position> locate(std::string_view text,
                              std::vector<std::string> const& pointers)
 {
-    std::vector<Position> found(pointers.size());
     if (pointers.empty())
-        return found;
+        return {};
 
-    std::unordered_map<std::string, std::size_t> wanted;
-    wanted.reserve(pointers.size());
-    for (std::size_t i = 0; i < pointers.size(); ++i)
-        wanted.emplace(pointers[i], i);
-
-    Scanner(text, wanted, found).run();
-    return found;
+    Trie const trie(pointers);
+    std::vector<std::size_t> offsets(pointers.size(),
+                                     std::string_view::npos);
+    Scanner(text, trie, offsets).run();
+    return positions_of(text, offsets);
 }
 
 }

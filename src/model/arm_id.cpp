@@ -8,18 +8,36 @@ namespace byos::model {
 
 namespace {
 
+// Walks the '/'-separated segments of an ID without allocating.
+class Segments
+{
+public:
+    explicit Segments(std::string_view id) : rest_(id) {}
+
+    // The next non-empty segment; false at the end.
+    bool next(std::string_view& segment)
+    {
+        while (!rest_.empty() && rest_.front() == '/')
+            rest_.remove_prefix(1);
+        if (rest_.empty())
+            return false;
+        auto const end = rest_.find('/');
+        segment = rest_.substr(0, end);
+        rest_ = end == std::string_view::npos ? std::string_view()
+                                              : rest_.substr(end);
+        return true;
+    }
+
+private:
+    std::string_view rest_;
+};
+
 std::vector<std::string_view> segments(std::string_view id)
 {
     std::vector<std::string_view> parts;
-    while (!id.empty()) {
-        auto const at = id.find('/');
-        auto const part = id.substr(0, at);
-        if (!part.empty())
-            parts.push_back(part);
-        if (at == std::string_view::npos)
-            break;
-        id.remove_prefix(at + 1);
-    }
+    Segments walk(id);
+    for (std::string_view part; walk.next(part);)
+        parts.push_back(part);
     return parts;
 }
 
@@ -34,28 +52,38 @@ std::string id_key(std::string_view id)
 
 bool is_scope_at_or_above(std::string_view scope, std::string_view id)
 {
-    auto const above = segments(scope);
-    auto const below = segments(id);
-    if (above.size() > below.size())
-        return false;
-    for (std::size_t i = 0; i < above.size(); ++i)
-        if (!iequals(above[i], below[i]))
+    Segments above(scope);
+    Segments below(id);
+    std::string_view a, b;
+    while (above.next(a)) {
+        if (!below.next(b) || !iequals(a, b))
             return false;
+    }
     return true;
 }
 
 ScopeLevel scope_level(std::string_view scope)
 {
-    auto const parts = segments(scope);
-    if (parts.empty())
+    Segments walk(scope);
+    std::string_view first, second, third;
+    std::size_t count = 0;
+    for (std::string_view part; walk.next(part); ++count) {
+        if (count == 0)
+            first = part;
+        else if (count == 1)
+            second = part;
+        else if (count == 2)
+            third = part;
+    }
+    if (count == 0)
         return ScopeLevel::root;
-    if (iequals(parts[0], "providers"))
-        return parts.size() >= 2 && iequals(parts[1], "Microsoft.Management")
+    if (iequals(first, "providers"))
+        return count >= 2 && iequals(second, "Microsoft.Management")
                    ? ScopeLevel::management_group
                    : ScopeLevel::root;
-    if (parts.size() <= 2)
+    if (count <= 2)
         return ScopeLevel::subscription;
-    if (parts.size() <= 4 && iequals(parts[2], "resourceGroups"))
+    if (count <= 4 && iequals(third, "resourceGroups"))
         return ScopeLevel::resource_group;
     return ScopeLevel::resource;
 }
@@ -74,9 +102,11 @@ char const* to_string(ScopeLevel level)
 
 std::string subscription_of(std::string_view id)
 {
-    auto const parts = segments(id);
-    if (parts.size() >= 2 && iequals(parts[0], "subscriptions"))
-        return to_lower(parts[1]);
+    Segments walk(id);
+    std::string_view first, second;
+    if (walk.next(first) && iequals(first, "subscriptions") &&
+        walk.next(second))
+        return to_lower(second);
     return {};
 }
 

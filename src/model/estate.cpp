@@ -111,26 +111,29 @@ Estate::role_assignment_gap(std::string const& storage_key,
     // The scopes at or above the account: "/", then each prefix that ends
     // at a segment boundary, then the account itself. A handful of map
     // look-ups per pair, whatever the number of listings.
-    std::vector<std::string_view> scopes{"/"};
-    for (std::size_t i = 1; i < storage_key.size(); ++i)
-        if (storage_key[i] == '/')
-            scopes.emplace_back(storage_key.data(), i);
-    scopes.emplace_back(storage_key);
-
     bool covered = role_assignments_given;
-    for (auto const scope : scopes) {
-        auto const it = role_listings.find(std::string(scope));
+    std::optional<Gap> gap;
+    auto const visit = [&](std::string_view scope) {
+        auto const it = role_listings.find(scope);
         if (it == role_listings.end())
-            continue;
+            return;
         for (auto const& listing : it->second) {
             if (!listing.principal_key.empty() &&
                 listing.principal_key != principal_key)
                 continue;
-            if (listing.gap)
-                return listing.gap;
+            if (listing.gap && !gap)
+                gap = listing.gap;
             covered = true;
         }
-    }
+    };
+    visit("/");
+    for (std::size_t i = 1; i < storage_key.size(); ++i)
+        if (storage_key[i] == '/')
+            visit(std::string_view(storage_key).substr(0, i));
+    visit(storage_key);
+
+    if (gap)
+        return gap;
     if (covered)
         return std::nullopt;
     return Gap{"role assignments",

@@ -7,7 +7,9 @@
 // tell "there is none" from "nobody could look".
 
 #include "json/source_index.hpp"
+#include "util/strings.hpp"
 
+#include <boost/json/monotonic_resource.hpp>
 #include <boost/json/value.hpp>
 
 #include <deque>
@@ -104,6 +106,10 @@ public:
     // Input files, in the order given; Source::file indexes this.
     std::vector<std::string> files;
 
+    // One arena per input file, declared before the documents so that it
+    // outlives them: an arena-held document is dropped without a walk.
+    std::deque<boost::json::monotonic_resource> arenas;
+
     // The parsed documents and normalised copies the resources point into.
     std::deque<boost::json::value> documents;
 
@@ -131,7 +137,9 @@ public:
         assignments_by_principal;
     // Role assignment listings by the key of their scope; an account is
     // covered by the listings at it or above it.
-    std::unordered_map<std::string, std::deque<RoleListing>> role_listings;
+    std::unordered_map<std::string, std::deque<RoleListing>, StringHash,
+                       std::equal_to<>>
+        role_listings;
     bool role_assignments_given = false; // loose input named the kind
 
     std::unordered_map<std::string, RoleDefinition> role_definitions;

@@ -1,14 +1,19 @@
 #include "report/report.hpp"
 
+#include <boost/json/monotonic_resource.hpp>
+
 namespace byos::report {
 
 namespace bj = boost::json;
 
 namespace {
 
-bj::object resource(Context const& c, engine::ResourceRef const& r)
+// Every part is built in the report's arena (`sp`): a large report is
+// many small objects, and the arena makes them cheap to make and to drop.
+bj::object resource(Context const& c, engine::ResourceRef const& r,
+                    bj::storage_ptr const& sp)
 {
-    bj::object out{{"id", r.id}, {"kind", r.kind}};
+    bj::object out({{"id", r.id}, {"kind", r.kind}}, sp);
     if (r.source.file < c.estate.files.size()) {
         out["file"] = c.estate.files[r.source.file];
         if (r.source.at.line) {
@@ -19,28 +24,29 @@ bj::object resource(Context const& c, engine::ResourceRef const& r)
     return out;
 }
 
-bj::object finding(Context const& c, engine::Finding const& f)
+bj::object finding(Context const& c, engine::Finding const& f,
+                   bj::storage_ptr const& sp)
 {
     auto const& rule = c.catalog.rules()[f.rule];
-    bj::object out{
-        {"ruleId", rule.id},
-        {"ruleName", rule.name},
-        {"status", engine::to_string(f.status)},
-        {"level", engine::to_string(f.level)},
-        {"scenario", engine::to_string(f.scenario)},
-        {"resource", resource(c, f.primary)},
-    };
+    bj::object out({{"ruleId", rule.id},
+                    {"ruleName", rule.name},
+                    {"status", engine::to_string(f.status)},
+                    {"level", engine::to_string(f.level)},
+                    {"scenario", engine::to_string(f.scenario)}},
+                   sp);
+    out["resource"] = resource(c, f.primary, sp);
     if (!f.related.id.empty())
-        out["related"] = resource(c, f.related);
+        out["related"] = resource(c, f.related, sp);
     if (f.status == engine::Status::failed)
         out["message"] = f.message;
     else
         out["reason"] = f.reason;
 
-    bj::array evidence;
+    bj::array evidence(sp);
     for (auto const& e : f.evidence)
-        evidence.push_back(bj::object{
-            {"field", e.field}, {"found", e.found}, {"test", e.expected}});
+        evidence.push_back(bj::object(
+            {{"field", e.field}, {"found", e.found}, {"test", e.expected}},
+            sp));
     out["evidence"] = std::move(evidence);
     return out;
 }
@@ -68,9 +74,12 @@ std::string json_report(Context const& c)
         {"notApplicable", r.count(engine::Status::not_applicable)},
     };
 
-    bj::array findings;
+    bj::monotonic_resource arena;
+    bj::storage_ptr const sp(&arena);
+    bj::array findings(sp);
+    findings.reserve(r.findings.size());
     for (auto const& f : r.findings)
-        findings.push_back(finding(c, f));
+        findings.push_back(finding(c, f, sp));
     bj::array gaps;
     for (auto const& g : r.gaps)
         gaps.push_back(gap(g));

@@ -18,6 +18,39 @@ std::string render(Format format, Context const& context, TextStyle style)
 
 namespace {
 
+// A JSON string literal, escaped as RFC 8259 requires. Runs of plain
+// characters are copied whole.
+void append_string(std::string& out, std::string_view text)
+{
+    static constexpr char hex[] = "0123456789abcdef";
+    auto const plain = [](char c) {
+        return c != '"' && c != '\\' && static_cast<unsigned char>(c) >= 0x20;
+    };
+    out += '"';
+    std::size_t i = 0;
+    while (i < text.size()) {
+        auto run = i;
+        while (run < text.size() && plain(text[run]))
+            ++run;
+        out.append(text.data() + i, run - i);
+        if (run == text.size())
+            break;
+        switch (char const c = text[run]) {
+        case '"': out += "\\\""; break;
+        case '\\': out += "\\\\"; break;
+        case '\n': out += "\\n"; break;
+        case '\r': out += "\\r"; break;
+        case '\t': out += "\\t"; break;
+        default:
+            out += "\\u00";
+            out += hex[static_cast<unsigned char>(c) >> 4];
+            out += hex[static_cast<unsigned char>(c) & 0xF];
+        }
+        i = run + 1;
+    }
+    out += '"';
+}
+
 void indent(std::string& out, int depth)
 {
     out.append(static_cast<std::size_t>(depth) * 2, ' ');
@@ -37,7 +70,7 @@ void write_pretty(std::string& out, bj::value const& v, int depth)
                 out += ",\n";
             first = false;
             indent(out, depth + 1);
-            out += bj::serialize(bj::string(key));
+            append_string(out, key);
             out += ": ";
             write_pretty(out, value, depth + 1);
         }
@@ -63,7 +96,14 @@ void write_pretty(std::string& out, bj::value const& v, int depth)
         out += ']';
         return;
     }
-    out += bj::serialize(v);
+    switch (v.kind()) {
+    case bj::kind::string: append_string(out, v.get_string()); break;
+    case bj::kind::int64: out += std::to_string(v.get_int64()); break;
+    case bj::kind::uint64: out += std::to_string(v.get_uint64()); break;
+    case bj::kind::bool_: out += v.get_bool() ? "true" : "false"; break;
+    case bj::kind::null: out += "null"; break;
+    default: out += bj::serialize(v);
+    }
 }
 
 }

@@ -4,6 +4,7 @@
 // case-insensitive, so every comparison of them goes through here.
 
 #include <string>
+#include <functional>
 #include <string_view>
 #include <vector>
 
@@ -27,6 +28,17 @@ std::vector<std::string> split_trimmed(std::string_view s, char sep);
 
 // "West US" and "westus" name the same region: lower case, no spaces.
 std::string normalize_region(std::string_view location);
+
+// Lets unordered maps keyed by std::string be searched with a string_view,
+// without building a string per look-up.
+struct StringHash
+{
+    using is_transparent = void;
+    std::size_t operator()(std::string_view s) const
+    {
+        return std::hash<std::string_view>{}(s);
+    }
+};
 
 std::string join(std::vector<std::string> const& parts, std::string_view sep);
 
