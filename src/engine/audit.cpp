@@ -114,6 +114,8 @@ public:
 
     void run()
     {
+        result_.outcomes.reserve(estate_.speech_accounts.size() *
+                                 catalog_.rules().size());
         for (auto const& speech : estate_.speech_accounts) {
             auto const storages = model::user_owned_storage(speech);
             if (storages.empty())

@@ -695,9 +695,9 @@ void collect_fields(Condition const& condition,
     collect(condition, out);
 }
 
-bj::value make_unknown(std::string reason)
+bj::value make_unknown(std::string_view reason, bj::storage_ptr storage)
 {
-    return bj::object{{unknown_key, std::move(reason)}};
+    return bj::object({{unknown_key, reason}}, std::move(storage));
 }
 
 Verdict evaluate(Condition const& condition, Roots const& roots,

@@ -77,7 +77,8 @@ enum class Truth : unsigned char
 // An object of this shape in a root or fact stands for data that was not
 // collected: {"$unknown": "why"}.
 inline constexpr char const* unknown_key = "$unknown";
-boost::json::value make_unknown(std::string reason);
+boost::json::value make_unknown(std::string_view reason,
+                                boost::json::storage_ptr storage = {});
 
 struct Roots
 {

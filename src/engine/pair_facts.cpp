@@ -246,7 +246,7 @@ Subject make_subject(model::Estate const& estate, model::Resource const& speech,
                      std::vector<std::string>& warnings,
                      boost::json::storage_ptr const& storage)
 {
-    Subject s;
+    Subject s(storage);
     s.speech = &speech;
     if (owned)
         s.storage_id = owned->resource_id;
@@ -272,7 +272,8 @@ Subject make_subject(model::Estate const& estate, model::Resource const& speech,
         pair["systemPrincipalId"] = system;
 
     s.storage_marker = make_unknown("the Speech account names no storage "
-                                    "account");
+                                    "account",
+                                    storage);
 
     if (!storage_id.empty()) {
         pair["storageId"] = storage_id;

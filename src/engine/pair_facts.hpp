@@ -30,6 +30,12 @@ struct AuditOptions
 // (none for a non-BYOS account), with everything rules read about them.
 struct Subject
 {
+    // The facts and markers are allocated from `storage`.
+    explicit Subject(boost::json::storage_ptr const& storage)
+        : pair(storage), storage_marker(storage), blob_marker(storage)
+    {
+    }
+
     model::Resource const* speech = nullptr;
     model::Resource const* storage = nullptr; // when present
     std::string storage_id;                   // as written; may be empty

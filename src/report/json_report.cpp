@@ -2,6 +2,8 @@
 
 #include <boost/json/monotonic_resource.hpp>
 
+#include <array>
+
 namespace byos::report {
 
 namespace bj = boost::json;
@@ -74,15 +76,14 @@ std::string json_report(Context const& c)
         {"notApplicable", r.count(engine::Status::not_applicable)},
     };
 
-    bj::monotonic_resource arena;
-    bj::storage_ptr const sp(&arena);
-    bj::array findings(sp);
-    findings.reserve(r.findings.size());
-    for (auto const& f : r.findings)
-        findings.push_back(finding(c, f, sp));
     bj::array gaps;
     for (auto const& g : r.gaps)
         gaps.push_back(gap(g));
+    if (r.nothing_to_audit)
+        gaps.push_back(bj::object{
+            {"what", "Speech accounts"},
+            {"message", "the input holds no SpeechServices account and no "
+                        "listing that proves there is none"}});
 
     bj::object report{
         {"tool",
@@ -91,15 +92,28 @@ std::string json_report(Context const& c)
         {"speechStudio", c.options.speech_studio},
         {"complete", r.complete()},
         {"summary", std::move(summary)},
-        {"findings", std::move(findings)},
+        {"findings", bj::array()},
         {"notAudited", std::move(gaps)},
     };
-    if (r.nothing_to_audit)
-        report["notAudited"].get_array().push_back(bj::object{
-            {"what", "Speech accounts"},
-            {"message", "the input holds no SpeechServices account and no "
-                        "listing that proves there is none"}});
-    return pretty(report);
+
+    // The findings are streamed one by one between the parts around
+    // them, each built in a scratch arena: a report of 100,000 findings
+    // never exists twice in memory.
+    auto text = pretty(report);
+    constexpr std::string_view slot = "\"findings\": []";
+    auto const at = text.find(slot);
+    std::string out = text.substr(0, at) + "\"findings\": [";
+    std::array<unsigned char, 16 * 1024> buffer;
+    bj::monotonic_resource arena(buffer.data(), buffer.size());
+    for (std::size_t i = 0; i < r.findings.size(); ++i) {
+        out += i ? ",\n    " : "\n    ";
+        append_pretty(out, finding(c, r.findings[i], &arena), 2);
+        arena.release();
+    }
+    out += r.findings.empty() ? "]" : "\n  ]";
+    out += text.substr(at + slot.size());
+    return out;
 }
+
 
 }

@@ -16,11 +16,9 @@ std::string render(Format format, Context const& context, TextStyle style)
     return {};
 }
 
-namespace {
-
 // A JSON string literal, escaped as RFC 8259 requires. Runs of plain
 // characters are copied whole.
-void append_string(std::string& out, std::string_view text)
+void append_json_string(std::string& out, std::string_view text)
 {
     static constexpr char hex[] = "0123456789abcdef";
     auto const plain = [](char c) {
@@ -51,6 +49,8 @@ void append_string(std::string& out, std::string_view text)
     out += '"';
 }
 
+namespace {
+
 void indent(std::string& out, int depth)
 {
     out.append(static_cast<std::size_t>(depth) * 2, ' ');
@@ -70,7 +70,7 @@ void write_pretty(std::string& out, bj::value const& v, int depth)
                 out += ",\n";
             first = false;
             indent(out, depth + 1);
-            append_string(out, key);
+            append_json_string(out, key);
             out += ": ";
             write_pretty(out, value, depth + 1);
         }
@@ -97,7 +97,7 @@ void write_pretty(std::string& out, bj::value const& v, int depth)
         return;
     }
     switch (v.kind()) {
-    case bj::kind::string: append_string(out, v.get_string()); break;
+    case bj::kind::string: append_json_string(out, v.get_string()); break;
     case bj::kind::int64: out += std::to_string(v.get_int64()); break;
     case bj::kind::uint64: out += std::to_string(v.get_uint64()); break;
     case bj::kind::bool_: out += v.get_bool() ? "true" : "false"; break;
@@ -114,6 +114,11 @@ std::string pretty(bj::value const& value)
     write_pretty(out, value, 0);
     out += '\n';
     return out;
+}
+
+void append_pretty(std::string& out, bj::value const& value, int depth)
+{
+    write_pretty(out, value, depth);
 }
 
 std::string where(model::Estate const& estate, model::Source const& source)

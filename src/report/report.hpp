@@ -49,6 +49,13 @@ std::string render(Format format, Context const& context, TextStyle style);
 // order: reports are read by people and diffed in pull requests.
 std::string pretty(boost::json::value const& value);
 
+// The pieces of `pretty`, for reports that stream a long array instead of
+// holding it: a value printed as if nested `depth` levels deep, and a
+// string literal.
+void append_pretty(std::string& out, boost::json::value const& value,
+                   int depth);
+void append_json_string(std::string& out, std::string_view text);
+
 // "path:line:column", or the path alone when the line is unknown.
 std::string where(model::Estate const& estate, model::Source const& source);
 
