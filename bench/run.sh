@@ -7,9 +7,9 @@
 #
 #   bench/run.sh [PAIRS...]        default: 1000 10000 100000
 #
-# Each command runs BENCH_RUNS times (default 3); the table shows the median
-# wall time and the median peak resident memory, as /usr/bin/time measures
-# them. A run longer than BENCH_TIMEOUT seconds (default 3600) is stopped,
+# Each command runs BENCH_RUNS times (default 3), the two taking turns; the
+# table shows the median wall time and the median peak resident memory, as
+# /usr/bin/time measures them. A run longer than BENCH_TIMEOUT seconds (default 3600) is stopped,
 # shown as ">LIMIT", and not repeated. The generated files go to a temporary
 # folder that is removed on exit.
 set -euo pipefail
@@ -76,27 +76,36 @@ measure() {
   tail -n 1 "$work/time"
 }
 
-# Prints "MEDIAN_SECONDS MEDIAN_MB" of $runs runs of a command, or
-# "timeout timeout" when a run was stopped.
-median_of_runs() {
-  local ok=$1
-  shift
-  local seconds=() kbs=()
+
+# The median of a list of numbers.
+median() {
+  printf '%s\n' "$@" | sort -g | sed -n "$(( $# / 2 + 1 ))p"
+}
+
+# Runs the bare parse and the audit of one file $runs times each, taking
+# turns, so that a machine that slows down or speeds up during the run
+# affects both alike. Prints "PARSE_S PARSE_MB CHECK_S CHECK_MB" (medians),
+# with "timeout" for a check that was stopped.
+measure_pair() {
+  local file=$1 report=$2
+  local ps=() pk=() cs=() ck=()
   for ((r = 0; r < runs; r++)); do
-    local result
-    result=$(measure "$ok" "$@")
-    if [ "$result" = timeout ]; then
-      echo "timeout timeout"
+    local p c
+    p=$(measure "0" "$parse" "$file")
+    # The report goes to a file in the temporary folder: --output
+    # replaces its target by renaming a temporary file over it, which
+    # must not be tried on /dev/null.
+    c=$(measure "0 1 3" "$audit" check "$file" --format json \
+      --output "$report" --fail-on never)
+    if [ "$c" = timeout ]; then
+      echo "${p% *} ${p#* } timeout timeout"
       return
     fi
-    seconds+=("${result% *}")
-    kbs+=("${result#* }")
+    ps+=("${p% *}") pk+=("${p#* }") cs+=("${c% *}") ck+=("${c#* }")
   done
-  local mid=$((runs / 2))
-  local s kb
-  s=$(printf '%s\n' "${seconds[@]}" | sort -g | sed -n "$((mid + 1))p")
-  kb=$(printf '%s\n' "${kbs[@]}" | sort -g | sed -n "$((mid + 1))p")
-  echo "$s $(awk -v kb="$kb" 'BEGIN { printf "%.1f", kb / 1024 }')"
+  echo "$(median "${ps[@]}") $(awk -v kb="$(median "${pk[@]}")" \
+    'BEGIN { printf "%.1f", kb / 1024 }') $(median "${cs[@]}") $(awk \
+    -v kb="$(median "${ck[@]}")" 'BEGIN { printf "%.1f", kb / 1024 }')"
 }
 
 ratio() {
@@ -118,17 +127,9 @@ for pairs in "${sizes[@]}"; do
   "$gen" "$pairs" "$file"
   mb=$(awk -v b="$(stat -c %s "$file")" 'BEGIN { printf "%.1f", b / 1048576 }')
 
-  say "$pairs pairs: Boost.JSON parse, $runs runs"
-  result=$(median_of_runs "0" "$parse" "$file")
-  read -r parse_s parse_mb <<<"$result"
-
-  # The report goes to a file in the temporary folder: --output replaces
-  # its target by renaming a temporary file over it, which must not be
-  # tried on /dev/null.
-  say "$pairs pairs: byos-audit check, $runs runs"
-  result=$(median_of_runs "0 1 3" "$audit" check "$file" --format json \
-    --output "$work/report.json" --fail-on never)
-  read -r check_s check_mb <<<"$result"
+  say "$pairs pairs: parse and check, $runs runs each, taking turns"
+  read -r parse_s parse_mb check_s check_mb \
+    <<<"$(measure_pair "$file" "$work/report.json")"
   rm -f "$work/report.json" "$file"
 
   if [ "$check_s" = timeout ]; then
