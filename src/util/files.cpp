@@ -57,43 +57,72 @@ Result<std::string> read_text_file(std::string const& path)
     return text;
 }
 
-Status write_file_atomically(std::string const& path,
-                             std::string const& content)
-{
-    std::string tmp = path + ".tmp-XXXXXX";
-    int const fd = ::mkstemp(tmp.data());
-    if (fd < 0)
-        return Error{path, "",
-                     std::string("cannot create a temporary "
-                                 "file: ") +
-                         std::strerror(errno)};
+namespace {
 
+// Writes all of `content` to `fd`; 0 on success, else the errno.
+int write_all(int fd, std::string const& content)
+{
     std::size_t done = 0;
     while (done < content.size()) {
         auto const n =
             ::write(fd, content.data() + done, content.size() - done);
         if (n < 0 && errno == EINTR)
             continue;
-        if (n < 0) {
-            auto const err = std::string(std::strerror(errno));
-            ::close(fd);
-            ::unlink(tmp.c_str());
-            return Error{path, "", "cannot write: " + err};
-        }
+        if (n < 0)
+            return errno;
         done += static_cast<std::size_t>(n);
     }
+    return 0;
+}
+
+Error write_error(std::string const& path, char const* what, int err)
+{
+    return Error{path, "", std::string(what) + std::strerror(err)};
+}
+
+// Writes straight into an existing target that is not a regular file (a
+// device such as /dev/null, a pipe): renaming a temporary file over it
+// would replace the device itself.
+Status write_in_place(std::string const& path, std::string const& content)
+{
+    int const fd = ::open(path.c_str(), O_WRONLY | O_TRUNC | O_CLOEXEC);
+    if (fd < 0)
+        return write_error(path, "cannot open: ", errno);
+    auto const err = write_all(fd, content);
+    ::close(fd);
+    if (err)
+        return write_error(path, "cannot write: ", err);
+    return std::nullopt;
+}
+
+}
+
+Status write_file_atomically(std::string const& path,
+                             std::string const& content)
+{
+    struct stat info {};
+    if (::stat(path.c_str(), &info) == 0 && !S_ISREG(info.st_mode)) {
+        if (S_ISDIR(info.st_mode))
+            return Error{path, "", "is a directory"};
+        return write_in_place(path, content);
+    }
+
+    std::string tmp = path + ".tmp-XXXXXX";
+    int const fd = ::mkstemp(tmp.data());
+    if (fd < 0)
+        return write_error(path, "cannot create a temporary file: ", errno);
 
     // mkstemp creates the file 0600; a report is meant to be shared.
-    ::fchmod(fd, 0644);
-    if (::fsync(fd) != 0 || ::close(fd) != 0) {
-        auto const err = std::string(std::strerror(errno));
+    auto err = write_all(fd, content);
+    if (!err && (::fchmod(fd, 0644) != 0 || ::fsync(fd) != 0))
+        err = errno;
+    if (::close(fd) != 0 && !err)
+        err = errno;
+    if (!err && ::rename(tmp.c_str(), path.c_str()) != 0)
+        err = errno;
+    if (err) {
         ::unlink(tmp.c_str());
-        return Error{path, "", "cannot write: " + err};
-    }
-    if (::rename(tmp.c_str(), path.c_str()) != 0) {
-        auto const err = std::string(std::strerror(errno));
-        ::unlink(tmp.c_str());
-        return Error{path, "", "cannot replace: " + err};
+        return write_error(path, "cannot write: ", err);
     }
     return std::nullopt;
 }

@@ -181,6 +181,41 @@ BOOST_AUTO_TEST_CASE(text_report_has_no_color_when_not_a_terminal)
     fs::remove_all(dir);
 }
 
+BOOST_AUTO_TEST_CASE(text_report_is_colored_on_a_terminal_unless_no_color)
+{
+    auto const dir = make_temp_dir();
+    auto const file = estate_file(dir, "n.json", note_only);
+
+    auto const colored = run_tool_on_terminal({"check", file});
+    BOOST_TEST(colored.exit_code == 0);
+    BOOST_TEST(colored.out.find("\033[") != std::string::npos);
+    BOOST_TEST(colored.out.find("[BYOS034]") != std::string::npos);
+
+    auto const plain = run_tool_on_terminal({"check", file}, {"NO_COLOR=1"});
+    BOOST_TEST(plain.exit_code == 0);
+    BOOST_TEST(plain.out.find("\033[") == std::string::npos);
+    BOOST_TEST(plain.out.find("[BYOS034]") != std::string::npos);
+
+    // A report written to a file has no color, terminal or not.
+    auto const out = dir + "/report.txt";
+    BOOST_TEST(run_tool_on_terminal({"check", file, "-o", out}).exit_code ==
+               0);
+    BOOST_TEST(read_text(out).find('\033') == std::string::npos);
+    fs::remove_all(dir);
+}
+
+BOOST_AUTO_TEST_CASE(output_to_a_device_writes_in_place)
+{
+    auto const dir = make_temp_dir();
+    auto const run =
+        run_tool({"check", estate_file(dir, "ok.json"), "-o", "/dev/null"});
+    BOOST_TEST(run.exit_code == 0);
+    BOOST_TEST(fs::is_character_file("/dev/null"));
+    BOOST_TEST(run_tool({"check", estate_file(dir, "ok.json"), "-o", dir})
+                   .exit_code == 2);
+    fs::remove_all(dir);
+}
+
 BOOST_AUTO_TEST_CASE(rules_lists_and_shows_the_catalog)
 {
     auto const list = run_tool({"rules"});

@@ -6,6 +6,7 @@
 #include <cstdlib>
 #include <fcntl.h>
 #include <fstream>
+#include <pty.h>
 #include <signal.h>
 #include <stdexcept>
 #include <sys/wait.h>
@@ -38,6 +39,61 @@ std::string read_text(std::string const& path)
     return *text;
 }
 
+namespace {
+
+struct Argv
+{
+    std::vector<std::string> storage;
+    std::vector<char*> pointers;
+
+    explicit Argv(std::vector<std::string> strings)
+        : storage(std::move(strings))
+    {
+        for (auto& s : storage)
+            pointers.push_back(s.data());
+        pointers.push_back(nullptr);
+    }
+};
+
+}
+
+Run run_tool_on_terminal(std::vector<std::string> const& args,
+                         std::vector<std::string> const& env)
+{
+    std::vector<std::string> argv{BYOS_AUDIT_BINARY};
+    argv.insert(argv.end(), args.begin(), args.end());
+    Argv a(std::move(argv));
+    std::vector<std::string> environment{"PATH=/usr/bin:/bin",
+                                         "TERM=xterm"};
+    environment.insert(environment.end(), env.begin(), env.end());
+    Argv e(std::move(environment));
+
+    int master = -1;
+    pid_t const pid = ::forkpty(&master, nullptr, nullptr, nullptr);
+    if (pid < 0)
+        throw std::runtime_error("forkpty failed");
+    if (pid == 0) {
+        ::execve(a.pointers[0], a.pointers.data(), e.pointers.data());
+        ::_exit(127);
+    }
+
+    // The child's exit closes the terminal; reading then fails with EIO.
+    Run run;
+    char buffer[4096];
+    while (true) {
+        auto const n = ::read(master, buffer, sizeof buffer);
+        if (n <= 0)
+            break;
+        run.out.append(buffer, static_cast<std::size_t>(n));
+    }
+    ::close(master);
+    int status = 0;
+    ::waitpid(pid, &status, 0);
+    if (WIFEXITED(status))
+        run.exit_code = WEXITSTATUS(status);
+    return run;
+}
+
 Run run_tool(std::vector<std::string> const& args,
              std::vector<std::string> const& env, std::string const& cwd,
              int timeout_seconds)
@@ -46,19 +102,12 @@ Run run_tool(std::vector<std::string> const& args,
     auto const out_path = dir + "/stdout";
     auto const err_path = dir + "/stderr";
 
-    std::vector<std::string> argv_storage{BYOS_AUDIT_BINARY};
-    argv_storage.insert(argv_storage.end(), args.begin(), args.end());
-    std::vector<char*> argv;
-    for (auto& a : argv_storage)
-        argv.push_back(a.data());
-    argv.push_back(nullptr);
-
-    std::vector<std::string> env_storage{"PATH=/usr/bin:/bin"};
-    env_storage.insert(env_storage.end(), env.begin(), env.end());
-    std::vector<char*> envp;
-    for (auto& e : env_storage)
-        envp.push_back(e.data());
-    envp.push_back(nullptr);
+    std::vector<std::string> argv{BYOS_AUDIT_BINARY};
+    argv.insert(argv.end(), args.begin(), args.end());
+    Argv a(std::move(argv));
+    std::vector<std::string> environment{"PATH=/usr/bin:/bin"};
+    environment.insert(environment.end(), env.begin(), env.end());
+    Argv e(std::move(environment));
 
     pid_t const pid = ::fork();
     if (pid < 0)
@@ -72,7 +121,7 @@ Run run_tool(std::vector<std::string> const& args,
         ::dup2(err, 2);
         if (!cwd.empty() && ::chdir(cwd.c_str()) != 0)
             ::_exit(127);
-        ::execve(argv[0], argv.data(), envp.data());
+        ::execve(a.pointers[0], a.pointers.data(), e.pointers.data());
         ::_exit(127);
     }
 

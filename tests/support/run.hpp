@@ -21,6 +21,12 @@ Run run_tool(std::vector<std::string> const& args,
              std::vector<std::string> const& env = {},
              std::string const& cwd = {}, int timeout_seconds = 60);
 
+// Runs byos-audit with its standard output on a pseudo-terminal, as in an
+// interactive shell; returns what it printed there (stdout and stderr
+// together).
+Run run_tool_on_terminal(std::vector<std::string> const& args,
+                         std::vector<std::string> const& env = {});
+
 // A fresh empty folder under the system temporary folder.
 std::string make_temp_dir();
 
