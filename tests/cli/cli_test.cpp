@@ -83,9 +83,10 @@ BOOST_AUTO_TEST_CASE(an_incomplete_audit_exits_3_even_with_findings)
 BOOST_AUTO_TEST_CASE(an_input_without_speech_accounts_is_not_clean)
 {
     auto const dir = make_temp_dir();
-    write_text(
-        dir + "/storage.json",
-        R"({"id": "/subscriptions/0f1e2d3c-4b5a-4968-8776-a5b4c3d2e1f0/resourceGroups/rg/providers/Microsoft.Storage/storageAccounts/st",
+    write_text(dir + "/storage.json",
+               R"({"id": "/subscriptions/0f1e2d3c-4b5a-4968-8776-a5b4c3d2e1f0)"
+               R"(/resourceGroups/rg/providers/Microsoft.Storage)"
+               R"(/storageAccounts/st",
                    "type": "Microsoft.Storage/storageAccounts",
                    "properties": {}})");
     auto const run = run_tool({"check", dir + "/storage.json"});
