@@ -100,7 +100,9 @@ bj::value role_type_of(model::Estate const& estate, std::string const& guid,
     return make_unknown("role definition " + guid + " is not in the input");
 }
 
-// The assignments of `principal` that reach `storage_key`.
+// The assignments of `principal` that reach `storage_key`. Assignments
+// made to a group that holds the identity are not resolved, so an identity
+// that has its role only through a group is reported by BYOS004.
 bj::value effective_roles(model::Estate const& estate,
                           std::string const& principal,
                           std::string const& storage_key,
@@ -119,6 +121,8 @@ bj::value effective_roles(model::Estate const& estate,
         auto const level = model::scope_level(a.scope);
         // A management group's place above the storage account is not in
         // the assignment; a listing made at or above the account says so.
+        // Loose input says nothing about where it was listed, so there an
+        // assignment at a management group is taken to reach the account.
         bool const reaches =
             level == model::ScopeLevel::management_group
                 ? a.origin_scope.empty() ||
@@ -322,6 +326,8 @@ Subject make_subject(model::Estate const& estate, model::Resource const& speech,
                                    " are not in the input");
         }
 
+        // Only the Speech accounts in the input are counted: one outside
+        // the audited files that shares the account goes unseen.
         std::vector<std::string> names;
         if (auto const users = estate.speech_by_storage.find(storage_key);
             users != estate.speech_by_storage.end())

@@ -39,6 +39,9 @@ std::string_view prop_or_top(bj::object const& object, std::string_view key)
     return str(object, key);
 }
 
+// Only accounts of kind SpeechServices are audited; other Cognitive
+// Services accounts, AIServices accounts with userOwnedStorage among them,
+// are skipped.
 ItemKind classify(bj::object const& item)
 {
     auto const type = to_lower(str(item, "type"));
