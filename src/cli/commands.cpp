@@ -7,6 +7,7 @@
 #include <chrono>
 #include <cstdlib>
 #include <ctime>
+#include <filesystem>
 #include <ostream>
 
 namespace byos::cli {
@@ -57,6 +58,46 @@ int exit_code_for(engine::AuditResult const& result, FailOn fail_on)
     return exit_clean;
 }
 
+std::string render(report::Format format, report::Context const& context,
+                   report::TextStyle style, bool quiet)
+{
+    auto text = report::render(format, context, style);
+    if (quiet && format == report::Format::text)
+        text = text.substr(text.rfind("\n\n") + 2);
+    return text;
+}
+
+// One format goes to stdout or to the --output file; several go to the
+// --output folder under their fixed names. Every file is written
+// atomically, after all reports were rendered.
+Status write_reports(Options const& options, report::Context const& context,
+                     report::TextStyle style, std::ostream& out)
+{
+    if (options.formats.size() == 1) {
+        auto const text =
+            render(options.formats.front(), context, style, options.quiet);
+        if (!options.output) {
+            out << text << std::flush;
+            return std::nullopt;
+        }
+        return write_file_atomically(*options.output, text);
+    }
+
+    auto const& dir = *options.output;
+    std::error_code ec;
+    std::filesystem::create_directories(dir, ec);
+    if (!std::filesystem::is_directory(dir))
+        return Error{dir, "", "is not a folder for several reports"};
+    std::vector<std::pair<std::string, std::string>> files;
+    for (auto const format : options.formats)
+        files.emplace_back(dir + "/" + report::file_name(format),
+                           render(format, context, style, options.quiet));
+    for (auto const& [path, text] : files)
+        if (auto error = write_file_atomically(path, text))
+            return error;
+    return std::nullopt;
+}
+
 int check(Options const& options, std::vector<std::string> const& args,
           std::ostream& out, std::ostream& err, bool out_is_terminal)
 {
@@ -89,17 +130,9 @@ int check(Options const& options, std::vector<std::string> const& args,
     style.verbose = options.verbose;
     style.color = out_is_terminal && !options.output &&
                   std::getenv("NO_COLOR") == nullptr;
-    auto text = report::render(options.format, context, style);
-    if (options.quiet && options.format == report::Format::text)
-        text = text.substr(text.rfind("\n\n") + 2);
-
-    if (options.output) {
-        if (auto error = write_file_atomically(*options.output, text)) {
-            print_error(err, *error);
-            return exit_usage;
-        }
-    } else {
-        out << text << std::flush;
+    if (auto error = write_reports(options, context, style, out)) {
+        print_error(err, *error);
+        return exit_usage;
     }
     return exit_code_for(result, options.fail_on);
 }

@@ -1,7 +1,10 @@
 #include "cli/options.hpp"
 
+#include "util/strings.hpp"
+
 #include <boost/program_options.hpp>
 
+#include <algorithm>
 #include <sstream>
 
 namespace byos::cli {
@@ -13,34 +16,58 @@ namespace {
 po::options_description audit_options()
 {
     po::options_description o("Options for check");
-    o.add_options()(
-        "scenario", po::value<std::string>()->default_value("stt"),
+    auto add = o.add_options();
+    add("scenario", po::value<std::string>()->default_value("stt"),
         "stt, tts or both: which BYOS guidance the storage account must "
-        "follow (a Speech resource tagged byos-audit-scenario overrides "
-        "it)")("speech-studio", po::bool_switch(),
-               "also check what Speech Studio needs (BYOS018, BYOS022)")(
-        "rules", po::value<std::vector<std::string>>()->composing(),
-        "a folder of rule files that add to or replace the built-in "
-        "rules (repeatable)")("format",
-                              po::value<std::string>()->default_value("text"),
-                              "text, json or sarif")(
-        "output,o", po::value<std::string>(),
-        "write the report to this file (atomically) instead of stdout")(
-        "fail-on", po::value<std::string>()->default_value("warning"),
+        "follow (a Speech resource tagged byos-audit-scenario overrides it)");
+    add("speech-studio", po::bool_switch(),
+        "also check what Speech Studio needs (BYOS018, BYOS022)");
+    add("rules", po::value<std::vector<std::string>>()->composing(),
+        "a folder of rule files that add to or replace the built-in rules "
+        "(repeatable)");
+    add("format", po::value<std::string>()->default_value("text"),
+        "text, json, sarif, markdown or junit; several, comma-separated, "
+        "need --output DIR");
+    add("output,o", po::value<std::string>(),
+        "write the report to this file (atomically) instead of stdout; with "
+        "several formats, a folder that receives byos-audit.txt, .json, "
+        ".sarif, .md and .junit.xml");
+    add("fail-on", po::value<std::string>()->default_value("warning"),
         "error, warning, note or never: the lowest level that makes the "
-        "exit code 1")(
-        "verbose,v", po::bool_switch(),
-        "show what each finding read, its related resource and its fix")(
-        "quiet,q", po::bool_switch(),
+        "exit code 1");
+    add("verbose,v", po::bool_switch(),
+        "show what each finding read, its related resource and its fix");
+    add("quiet,q", po::bool_switch(),
         "print only the summary of a text report");
     return o;
 }
 
-constexpr std::array<NameRow<report::Format>, 3> format_names = {{
+constexpr std::array<NameRow<report::Format>, 5> format_names = {{
     {"text", report::Format::text},
     {"json", report::Format::json},
     {"sarif", report::Format::sarif},
+    {"markdown", report::Format::markdown},
+    {"junit", report::Format::junit},
 }};
+
+// "sarif,html" gives each format once, in the order given.
+Result<std::vector<report::Format>> parse_formats(std::string const& value)
+{
+    std::vector<report::Format> formats;
+    for (auto const& name : split_trimmed(value, ',')) {
+        auto const format = find_by_name(format_names, name);
+        if (!format)
+            return Error{"", "",
+                         "--format takes " + names_of(format_names) +
+                             ", not '" + name + "'"};
+        if (std::find(formats.begin(), formats.end(), *format) != formats.end())
+            return Error{"", "", "--format names " + name + " twice"};
+        formats.push_back(*format);
+    }
+    if (formats.empty())
+        return Error{"", "", "--format needs at least one format"};
+    return formats;
+}
 
 constexpr std::array<NameRow<FailOn>, 4> fail_on_names = {{
     {"error", FailOn::error},
@@ -69,10 +96,10 @@ Status read_audit_options(po::variables_map const& vm, Options& options)
     options.audit.scenario = *scenario;
     options.audit.speech_studio = vm["speech-studio"].as<bool>();
 
-    auto format = pick(vm, "format", format_names);
-    if (!format)
-        return format.error();
-    options.format = *format;
+    auto formats = parse_formats(vm["format"].as<std::string>());
+    if (!formats)
+        return formats.error();
+    options.formats = std::move(*formats);
 
     auto fail_on = pick(vm, "fail-on", fail_on_names);
     if (!fail_on)
@@ -83,6 +110,8 @@ Status read_audit_options(po::variables_map const& vm, Options& options)
         options.rule_dirs = vm["rules"].as<std::vector<std::string>>();
     if (vm.count("output"))
         options.output = vm["output"].as<std::string>();
+    if (options.formats.size() > 1 && !options.output)
+        return Error{"", "", "several formats need --output DIR"};
     options.verbose = vm["verbose"].as<bool>();
     options.quiet = vm["quiet"].as<bool>();
     return std::nullopt;

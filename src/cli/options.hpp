@@ -50,7 +50,7 @@ struct Options
     std::string rule_id;             // rules show
     std::vector<std::string> rule_dirs;
     engine::AuditOptions audit;
-    report::Format format = report::Format::text;
+    std::vector<report::Format> formats{report::Format::text};
     std::optional<std::string> output;
     FailOn fail_on = FailOn::warning;
     bool verbose = false;

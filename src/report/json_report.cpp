@@ -115,5 +115,4 @@ std::string json_report(Context const& c)
     return out;
 }
 
-
 }

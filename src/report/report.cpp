@@ -12,8 +12,22 @@ std::string render(Format format, Context const& context, TextStyle style)
     case Format::text: return text_report(context, style);
     case Format::json: return json_report(context);
     case Format::sarif: return sarif_report(context);
+    case Format::markdown: return markdown_report(context);
+    case Format::junit: return junit_report(context);
     }
     return {};
+}
+
+char const* file_name(Format format)
+{
+    switch (format) {
+    case Format::text: return "byos-audit.txt";
+    case Format::json: return "byos-audit.json";
+    case Format::sarif: return "byos-audit.sarif";
+    case Format::markdown: return "byos-audit.md";
+    case Format::junit: return "byos-audit.junit.xml";
+    }
+    return "byos-audit.txt";
 }
 
 // A JSON string literal, escaped as RFC 8259 requires. Runs of plain

@@ -20,7 +20,12 @@ enum class Format
     text,
     json,
     sarif,
+    markdown,   // for $GITHUB_STEP_SUMMARY and pull request comments
+    junit,      // for the Azure Pipelines test tab
 };
+
+// The fixed file name of a format when several are written to a folder.
+char const* file_name(Format format);
 
 struct Context
 {
@@ -42,6 +47,8 @@ struct TextStyle
 std::string text_report(Context const& context, TextStyle style);
 std::string json_report(Context const& context);
 std::string sarif_report(Context const& context);
+std::string markdown_report(Context const& context);
+std::string junit_report(Context const& context);
 
 std::string render(Format format, Context const& context, TextStyle style);
 

@@ -199,8 +199,7 @@ BOOST_AUTO_TEST_CASE(text_report_is_colored_on_a_terminal_unless_no_color)
 
     // A report written to a file has no color, terminal or not.
     auto const out = dir + "/report.txt";
-    BOOST_TEST(run_tool_on_terminal({"check", file, "-o", out}).exit_code ==
-               0);
+    BOOST_TEST(run_tool_on_terminal({"check", file, "-o", out}).exit_code == 0);
     BOOST_TEST(read_text(out).find('\033') == std::string::npos);
     fs::remove_all(dir);
 }
@@ -212,8 +211,84 @@ BOOST_AUTO_TEST_CASE(output_to_a_device_writes_in_place)
         run_tool({"check", estate_file(dir, "ok.json"), "-o", "/dev/null"});
     BOOST_TEST(run.exit_code == 0);
     BOOST_TEST(fs::is_character_file("/dev/null"));
-    BOOST_TEST(run_tool({"check", estate_file(dir, "ok.json"), "-o", dir})
+    BOOST_TEST(
+        run_tool({"check", estate_file(dir, "ok.json"), "-o", dir}).exit_code ==
+        2);
+    fs::remove_all(dir);
+}
+
+BOOST_AUTO_TEST_CASE(several_formats_go_to_a_folder_under_fixed_names)
+{
+    auto const dir = make_temp_dir();
+    auto const file = estate_file(dir, "n.json", note_only);
+    auto const out = dir + "/reports";
+    auto const run = run_tool({"check", file, "--format",
+                               "sarif,json,markdown,junit,text", "-o", out});
+    BOOST_TEST(run.exit_code == 0);
+    BOOST_TEST(run.out.empty());
+    for (auto const* name :
+         {"byos-audit.sarif", "byos-audit.json", "byos-audit.md",
+          "byos-audit.junit.xml", "byos-audit.txt"})
+        BOOST_TEST(fs::is_regular_file(out + "/" + name), name);
+    BOOST_TEST(bj::parse(read_text(out + "/byos-audit.sarif"))
+                   .at("version")
+                   .as_string() == "2.1.0");
+
+    BOOST_TEST(run_tool({"check", file, "--format", "json,sarif"})
+                   .err.find("several formats need --output DIR") !=
+               std::string::npos);
+    BOOST_TEST(run_tool({"check", file, "--format", "json,json", "-o", out})
                    .exit_code == 2);
+    BOOST_TEST(run_tool({"check", file, "--format", "json,html", "-o", out})
+                   .exit_code == 2);
+    fs::remove_all(dir);
+}
+
+BOOST_AUTO_TEST_CASE(markdown_and_junit_make_estate_text_inert)
+{
+    auto const dir = make_temp_dir();
+    // A hostile Speech account name, and a finding that names it.
+    auto const file =
+        estate_file(dir, "hostile.json",
+                    {{"speech",
+                      {{"name", "<script>alert(1)</script>|*x*"},
+                       {"properties", {{"disableLocalAuth", false}}}}}});
+
+    auto const md = run_tool({"check", file, "--format", "markdown"});
+    BOOST_TEST(md.exit_code == 0);
+    BOOST_TEST(md.out.find("<script>") == std::string::npos);
+    BOOST_TEST(md.out.find("&lt;script&gt;") != std::string::npos);
+    BOOST_TEST(md.out.find("\\|\\*x\\*") != std::string::npos);
+    BOOST_TEST(md.out.find("| note | BYOS033 |") != std::string::npos);
+
+    auto const junit = run_tool({"check", file, "--format", "junit"});
+    BOOST_TEST(junit.out.find("<script>") == std::string::npos);
+    BOOST_TEST(junit.out.rfind("<?xml version=\"1.0\"", 0) == 0u);
+    auto const count = [&](std::string const& what) {
+        std::size_t n = 0;
+        for (auto at = junit.out.find(what); at != std::string::npos;
+             at = junit.out.find(what, at + 1))
+            ++n;
+        return n;
+    };
+    // 23 rules apply to the base pair; BYOS033 fails.
+    BOOST_TEST(count("<testcase ") == 23u);
+    BOOST_TEST(count("<failure ") == 1u);
+    BOOST_TEST(junit.out.find("tests=\"23\" failures=\"1\" errors=\"0\"") !=
+               std::string::npos);
+    fs::remove_all(dir);
+}
+
+BOOST_AUTO_TEST_CASE(reports_are_reproducible_with_source_date_epoch)
+{
+    auto const dir = make_temp_dir();
+    auto const file = estate_file(dir, "n.json", note_only);
+    std::vector<std::string> const env{"SOURCE_DATE_EPOCH=1796256000"};
+    auto const first = run_tool({"check", file, "--format", "sarif"}, env);
+    auto const second = run_tool({"check", file, "--format", "sarif"}, env);
+    BOOST_TEST(first.out == second.out);
+    BOOST_TEST(first.out.find("\"startTimeUtc\": \"2026-12-03T00:00:00Z\"") !=
+               std::string::npos);
     fs::remove_all(dir);
 }
 
