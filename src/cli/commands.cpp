@@ -4,6 +4,7 @@
 #include "input/loader.hpp"
 #include "util/files.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <cstdlib>
 #include <ctime>
@@ -73,6 +74,12 @@ std::string render(report::Format format, report::Context const& context,
 Status write_reports(Options const& options, report::Context const& context,
                      report::TextStyle style, std::ostream& out)
 {
+    auto const& formats = options.formats;
+    if (std::find(formats.begin(), formats.end(), report::Format::sarif) !=
+        formats.end())
+        if (auto error = report::check_sarif_limits(context))
+            return error;
+
     if (options.formats.size() == 1) {
         auto const text =
             render(options.formats.front(), context, style, options.quiet);
@@ -125,7 +132,7 @@ int check(Options const& options, std::vector<std::string> const& args,
         err << "byos-audit: warning: " << warning << "\n";
 
     report::Context context{result,  *catalog,  estate, options.audit,
-                            started, now_utc(), args};
+                            started, now_utc(), args,   options.sarif};
     report::TextStyle style;
     style.verbose = options.verbose;
     style.color = out_is_terminal && !options.output &&

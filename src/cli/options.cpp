@@ -35,6 +35,12 @@ po::options_description audit_options()
     add("fail-on", po::value<std::string>()->default_value("warning"),
         "error, warning, note or never: the lowest level that makes the "
         "exit code 1");
+    add("sarif-category", po::value<std::string>(),
+        "a category for the SARIF run (automationDetails.id), to tell apart "
+        "several uploads of byos-audit results");
+    add("sarif-include-passes", po::bool_switch(),
+        "add results for rules that passed or did not apply (kind pass and "
+        "notApplicable), as evidence for auditors");
     add("verbose,v", po::bool_switch(),
         "show what each finding read, its related resource and its fix");
     add("quiet,q", po::bool_switch(),
@@ -112,6 +118,9 @@ Status read_audit_options(po::variables_map const& vm, Options& options)
         options.output = vm["output"].as<std::string>();
     if (options.formats.size() > 1 && !options.output)
         return Error{"", "", "several formats need --output DIR"};
+    if (vm.count("sarif-category"))
+        options.sarif.category = vm["sarif-category"].as<std::string>();
+    options.sarif.include_passes = vm["sarif-include-passes"].as<bool>();
     options.verbose = vm["verbose"].as<bool>();
     options.quiet = vm["quiet"].as<bool>();
     return std::nullopt;

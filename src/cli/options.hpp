@@ -53,6 +53,7 @@ struct Options
     std::vector<report::Format> formats{report::Format::text};
     std::optional<std::string> output;
     FailOn fail_on = FailOn::warning;
+    report::SarifOptions sarif;
     bool verbose = false;
     bool quiet = false;
 };

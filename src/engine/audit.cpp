@@ -133,8 +133,8 @@ private:
     {
         {
             auto const subject =
-                make_subject(estate_, speech, owned, options_,
-                             result_.warnings, bj::storage_ptr(&scratch_));
+                make_subject(estate_, speech, owned, options_, result_.warnings,
+                             bj::storage_ptr(&scratch_));
             audit_subject(subject);
         }
         scratch_.release();
@@ -144,7 +144,9 @@ private:
     {
         auto const index = static_cast<std::uint32_t>(result_.subjects.size());
         result_.subjects.push_back(
-            {subject.speech->id, subject.storage_id, subject.scenario});
+            {subject.speech->id, subject.storage_id, subject.speech->source,
+             subject.storage ? subject.storage->source : model::Source{},
+             subject.scenario});
         auto const roots = subject.roots();
 
         auto const& rules = catalog_.rules();

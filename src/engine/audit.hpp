@@ -59,6 +59,8 @@ struct SubjectSummary
 {
     std::string speech_id;
     std::string storage_id; // empty for non-BYOS accounts
+    model::Source speech_source;
+    model::Source storage_source; // unknown when the account is missing
     Scenario scenario = Scenario::stt;
 };
 

@@ -87,8 +87,8 @@ Status Reader::add_speech(bj::value const& value, std::string const& pointer)
     if (lacks_properties(item, *id, pointer, "Speech account"))
         return std::nullopt;
     auto key = model::id_key(*id);
-    add_resource(estate_.speech_accounts, estate_.speech_by_key,
-                 std::move(key), value, std::move(*id), pointer);
+    add_resource(estate_.speech_accounts, estate_.speech_by_key, std::move(key),
+                 value, std::move(*id), pointer);
     return check_object(item, "properties", pointer);
 }
 

@@ -119,8 +119,7 @@ Result<boost::json::value> parse(std::string_view text, std::string const& path,
         std::string pointer;
         for (auto it = reversed_path.rbegin(); it != reversed_path.rend(); ++it)
             pointer += *it;
-        return Error{path, where_pointer(text, pointer),
-                     "number out of range"};
+        return Error{path, where_pointer(text, pointer), "number out of range"};
     }
     return value;
 }

@@ -58,9 +58,9 @@ namespace {
 // descends only where a wanted value lies and skips everything else.
 struct Node
 {
-    std::ptrdiff_t wanted = -1;   // index of the pointer ending here
+    std::ptrdiff_t wanted = -1; // index of the pointer ending here
     std::vector<std::pair<std::string, std::uint32_t>> keys;
-    std::vector<std::uint32_t> items;   // 0: no node (the root is 0)
+    std::vector<std::uint32_t> items; // 0: no node (the root is 0)
 
     bool leaf() const { return keys.empty() && items.empty(); }
 };
@@ -92,8 +92,7 @@ public:
     explicit Trie(std::vector<std::string> const& pointers) : nodes_(1)
     {
         for (std::size_t i = 0; i < pointers.size(); ++i)
-            nodes_[insert(pointers[i])].wanted =
-                static_cast<std::ptrdiff_t>(i);
+            nodes_[insert(pointers[i])].wanted = static_cast<std::ptrdiff_t>(i);
     }
 
     Node const& node(std::uint32_t id) const { return nodes_[id]; }
@@ -117,7 +116,7 @@ private:
     {
         std::uint32_t at = 0;
         while (!pointer.empty()) {
-            pointer.remove_prefix(1);   // the '/'
+            pointer.remove_prefix(1); // the '/'
             auto const end = pointer.find('/');
             auto const token = unescape_token(pointer.substr(0, end));
             pointer = end == std::string_view::npos ? std::string_view()
@@ -200,7 +199,7 @@ private:
                 break;
             auto const key = read_key(buffer);
             skip_blanks();
-            ++i_;   // ':'
+            ++i_; // ':'
             if (auto const child = trie_.member(id, key)) {
                 walk(child);
             } else {
@@ -246,9 +245,8 @@ private:
 
     void skip_blanks()
     {
-        while (i_ < text_.size() &&
-               (text_[i_] == ' ' || text_[i_] == '\n' || text_[i_] == '\r' ||
-                text_[i_] == '\t'))
+        while (i_ < text_.size() && (text_[i_] == ' ' || text_[i_] == '\n' ||
+                                     text_[i_] == '\r' || text_[i_] == '\t'))
             ++i_;
     }
 
@@ -257,8 +255,8 @@ private:
     {
         ++i_;
         while (i_ < text_.size()) {
-            auto const* quote = static_cast<char const*>(std::memchr(
-                text_.data() + i_, '"', text_.size() - i_));
+            auto const* quote = static_cast<char const*>(
+                std::memchr(text_.data() + i_, '"', text_.size() - i_));
             if (!quote) {
                 i_ = text_.size();
                 return;
@@ -283,10 +281,9 @@ private:
             return;
         }
         if (c != '{' && c != '[') {
-            while (i_ < text_.size() && text_[i_] != ',' &&
-                   text_[i_] != '}' && text_[i_] != ']' && text_[i_] != ' ' &&
-                   text_[i_] != '\n' && text_[i_] != '\r' &&
-                   text_[i_] != '\t')
+            while (i_ < text_.size() && text_[i_] != ',' && text_[i_] != '}' &&
+                   text_[i_] != ']' && text_[i_] != ' ' && text_[i_] != '\n' &&
+                   text_[i_] != '\r' && text_[i_] != '\t')
                 ++i_;
             return;
         }
@@ -299,8 +296,7 @@ private:
             return table;
         }();
         std::size_t depth = 0;
-        auto const* data = reinterpret_cast<unsigned char const*>(
-            text_.data());
+        auto const* data = reinterpret_cast<unsigned char const*>(text_.data());
         auto const size = text_.size();
         do {
             while (i_ < size && !structural[data[i_]])
@@ -350,9 +346,8 @@ std::vector<Position> positions_of(std::string_view text,
     std::vector<std::size_t> order(offsets.size());
     for (std::size_t i = 0; i < order.size(); ++i)
         order[i] = i;
-    std::sort(order.begin(), order.end(), [&](auto a, auto b) {
-        return offsets[a] < offsets[b];
-    });
+    std::sort(order.begin(), order.end(),
+              [&](auto a, auto b) { return offsets[a] < offsets[b]; });
 
     std::vector<Position> out(offsets.size());
     std::uint32_t line = 1;
@@ -363,8 +358,8 @@ std::vector<Position> positions_of(std::string_view text,
         if (offset == std::string_view::npos)
             break;
         while (true) {
-            auto const* nl = static_cast<char const*>(std::memchr(
-                text.data() + scanned, '\n', offset - scanned));
+            auto const* nl = static_cast<char const*>(
+                std::memchr(text.data() + scanned, '\n', offset - scanned));
             if (!nl)
                 break;
             ++line;
@@ -389,8 +384,7 @@ std::vector<Position> locate(std::string_view text,
         return {};
 
     Trie const trie(pointers);
-    std::vector<std::size_t> offsets(pointers.size(),
-                                     std::string_view::npos);
+    std::vector<std::size_t> offsets(pointers.size(), std::string_view::npos);
     Scanner(text, trie, offsets).run();
     return positions_of(text, offsets);
 }

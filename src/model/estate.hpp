@@ -6,8 +6,8 @@
 // was looked for and could not be read (the gaps), so that the engine can
 // tell "there is none" from "nobody could look".
 
-#include "json/source_index.hpp"
 #include "util/strings.hpp"
+#include "json/source_index.hpp"
 
 #include <boost/json/monotonic_resource.hpp>
 #include <boost/json/value.hpp>

@@ -7,6 +7,7 @@
 #include "engine/audit.hpp"
 #include "engine/catalog.hpp"
 #include "model/estate.hpp"
+#include "util/error.hpp"
 
 #include <boost/json/value.hpp>
 
@@ -20,12 +21,18 @@ enum class Format
     text,
     json,
     sarif,
-    markdown,   // for $GITHUB_STEP_SUMMARY and pull request comments
-    junit,      // for the Azure Pipelines test tab
+    markdown, // for $GITHUB_STEP_SUMMARY and pull request comments
+    junit,    // for the Azure Pipelines test tab
 };
 
 // The fixed file name of a format when several are written to a folder.
 char const* file_name(Format format);
+
+struct SarifOptions
+{
+    std::string category;        // automationDetails.id, when set
+    bool include_passes = false; // results of kind pass, notApplicable
+};
 
 struct Context
 {
@@ -36,6 +43,7 @@ struct Context
     std::string started; // ISO 8601 UTC
     std::string finished;
     std::vector<std::string> arguments; // the command line, secret-free
+    SarifOptions sarif = {};
 };
 
 struct TextStyle
@@ -47,6 +55,10 @@ struct TextStyle
 std::string text_report(Context const& context, TextStyle style);
 std::string json_report(Context const& context);
 std::string sarif_report(Context const& context);
+
+// GitHub code scanning rejects a run with more than 25,000 results; the
+// error says so before a file is written that would be rejected.
+Status check_sarif_limits(Context const& context);
 std::string markdown_report(Context const& context);
 std::string junit_report(Context const& context);
 

@@ -2,6 +2,7 @@
 
 #include "model/arm_id.hpp"
 
+#include <algorithm>
 #include <cctype>
 #include <cstdio>
 
@@ -118,6 +119,9 @@ bj::object location(Context const& c, engine::ResourceRef const& r)
     return out;
 }
 
+bj::object fingerprints(engine::Rule const& rule, std::string const& primary,
+                        std::string const& related);
+
 bj::object result_object(Context const& c, engine::Finding const& f)
 {
     auto const& rule = c.catalog.rules()[f.rule];
@@ -135,10 +139,53 @@ bj::object result_object(Context const& c, engine::Finding const& f)
             bj::object{{"text", "the " + f.related.kind + " of the pair"}};
         out["relatedLocations"] = bj::array{std::move(related)};
     }
-    out["partialFingerprints"] =
-        bj::object{{"byosAuditFinding/v1",
-                    fingerprint(rule.id + "|" + model::id_key(f.primary.id) +
-                                "|" + model::id_key(f.related.id))}};
+    out["partialFingerprints"] = fingerprints(rule, f.primary.id, f.related.id);
+    return out;
+}
+
+// Stable across runs for the same rule and pair, whatever the message or
+// the line: alerts do not churn when the input is reformatted. Findings
+// that share a file (and a line) still differ.
+bj::object fingerprints(engine::Rule const& rule, std::string const& primary,
+                        std::string const& related)
+{
+    auto const hash = fingerprint(rule.id + "|" + model::id_key(primary) + "|" +
+                                  model::id_key(related));
+    return bj::object{{"byosAuditFinding/v1", hash},
+                      {"primaryLocationLineHash", hash + ":1"}};
+}
+
+// With --sarif-include-passes: the evidence that a rule passed, or did not
+// apply, on a pair.
+bj::object outcome_object(Context const& c, engine::Outcome const& o)
+{
+    auto const& rule = c.catalog.rules()[o.rule];
+    auto const& s = c.result.subjects[o.subject];
+    engine::ResourceRef speech{s.speech_id, "speech", s.speech_source};
+    engine::ResourceRef primary = speech, related;
+    if (rule.resource == engine::Target::storage && !s.storage_id.empty()) {
+        primary = {s.storage_id, "storage", s.storage_source};
+        related = speech;
+    } else if (rule.resource == engine::Target::subscription) {
+        primary = {"/subscriptions/" + model::subscription_of(s.speech_id),
+                   "subscription", s.speech_source};
+        related = speech;
+    }
+    bool const passed = o.status == engine::Status::passed;
+    bj::object out{
+        {"ruleId", rule.id},
+        {"ruleIndex", o.rule},
+        {"kind", passed ? "pass" : "notApplicable"},
+        {"level", "none"},
+        {"message",
+         bj::object{
+             {"text", rule.id +
+                          (passed ? " passed on " : " does not apply to ") +
+                          std::string(model::last_segment(primary.id)) + ": " +
+                          rule.title}}},
+        {"locations", bj::array{location(c, primary)}},
+    };
+    out["partialFingerprints"] = fingerprints(rule, primary.id, related.id);
     return out;
 }
 
@@ -166,6 +213,11 @@ std::string sarif_report(Context const& c)
             {"associatedRule", bj::object{{"id", rule.id}, {"index", f.rule}}},
         });
     }
+    if (c.sarif.include_passes)
+        for (auto const& o : c.result.outcomes)
+            if (o.status == engine::Status::passed ||
+                o.status == engine::Status::not_applicable)
+                results.push_back(outcome_object(c, o));
     for (auto const& gap : c.result.gaps)
         notifications.push_back(
             bj::object{{"level", "warning"},
@@ -175,6 +227,14 @@ std::string sarif_report(Context const& c)
         {"executionSuccessful", c.result.complete()},
         {"toolExecutionNotifications", std::move(notifications)},
     };
+    std::string command_line = "byos-audit";
+    bj::array arguments;
+    for (auto const& a : c.arguments) {
+        command_line += " " + a;
+        arguments.emplace_back(a);
+    }
+    invocation["commandLine"] = command_line;
+    invocation["arguments"] = std::move(arguments);
     if (!c.started.empty())
         invocation["startTimeUtc"] = c.started;
     if (!c.finished.empty())
@@ -189,17 +249,43 @@ std::string sarif_report(Context const& c)
         {"rules", std::move(rules)},
     };
 
+    bj::object run{
+        {"tool", bj::object{{"driver", std::move(driver)}}},
+        {"invocations", bj::array{std::move(invocation)}},
+        {"results", std::move(results)},
+        {"columnKind", "unicodeCodePoints"},
+    };
+    // One category a run, as GitHub tells runs of one tool apart.
+    if (!c.sarif.category.empty())
+        run["automationDetails"] = bj::object{{"id", c.sarif.category + "/"}};
+
     bj::object sarif{
         {"$schema", "https://json.schemastore.org/sarif-2.1.0.json"},
         {"version", "2.1.0"},
-        {"runs", bj::array{bj::object{
-                     {"tool", bj::object{{"driver", std::move(driver)}}},
-                     {"invocations", bj::array{std::move(invocation)}},
-                     {"results", std::move(results)},
-                     {"columnKind", "unicodeCodePoints"},
-                 }}},
+        {"runs", bj::array{std::move(run)}},
     };
     return pretty(sarif);
+}
+
+Status check_sarif_limits(Context const& c)
+{
+    constexpr std::size_t github_max_results = 25000;
+    auto results = static_cast<std::size_t>(std::count_if(
+        c.result.findings.begin(), c.result.findings.end(),
+        [](auto const& f) { return f.status == engine::Status::failed; }));
+    if (c.sarif.include_passes)
+        results += c.result.count(engine::Status::passed) +
+                   c.result.count(engine::Status::not_applicable);
+    if (results <= github_max_results)
+        return std::nullopt;
+    return Error{"", "",
+                 "the SARIF report would hold " + std::to_string(results) +
+                     " results, more than the 25,000 GitHub code scanning "
+                     "accepts in a run; audit fewer files at a time" +
+                     (c.sarif.include_passes
+                          ? std::string(", or leave out "
+                                        "--sarif-include-passes")
+                          : std::string())};
 }
 
 }

@@ -100,7 +100,9 @@ Status write_in_place(std::string const& path, std::string const& content)
 Status write_file_atomically(std::string const& path,
                              std::string const& content)
 {
-    struct stat info {};
+    struct stat info
+    {
+    };
     if (::stat(path.c_str(), &info) == 0 && !S_ISREG(info.st_mode)) {
         if (S_ISDIR(info.st_mode))
             return Error{path, "", "is a directory"};

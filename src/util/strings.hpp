@@ -3,8 +3,8 @@
 // ASCII helpers. ARM treats resource IDs and most enum values as
 // case-insensitive, so every comparison of them goes through here.
 
-#include <string>
 #include <functional>
+#include <string>
 #include <string_view>
 #include <vector>
 

@@ -292,6 +292,83 @@ BOOST_AUTO_TEST_CASE(reports_are_reproducible_with_source_date_epoch)
     fs::remove_all(dir);
 }
 
+BOOST_AUTO_TEST_CASE(sarif_category_passes_and_stable_fingerprints)
+{
+    auto const dir = make_temp_dir();
+    auto const file = estate_file(
+        dir, "two.json",
+        {{"storage", {{"properties", {{"allowSharedKeyAccess", true}}}}},
+         {"blobService",
+          {{"properties",
+            {{"deleteRetentionPolicy", {{"enabled", false}}}}}}}});
+    auto const sarif = [&](std::vector<std::string> extra) {
+        std::vector<std::string> args{"check", file, "--format", "sarif"};
+        args.insert(args.end(), extra.begin(), extra.end());
+        return bj::parse(run_tool(args).out).at("runs").at(0).as_object();
+    };
+
+    auto const plain = sarif({});
+    BOOST_TEST(!plain.contains("automationDetails"));
+    auto const& results = plain.at("results").as_array();
+    BOOST_REQUIRE(results.size() == 2u); // BYOS008 and BYOS034
+    auto const hash = [](bj::value const& r) {
+        return r.at("partialFingerprints").at("primaryLocationLineHash");
+    };
+    // Both findings are on the storage account, on one line of one file.
+    BOOST_TEST(hash(results[0]) != hash(results[1]));
+    BOOST_TEST(hash(results[0]) == hash(sarif({}).at("results").at(0)));
+
+    auto const categorized = sarif({"--sarif-category", "prod"});
+    BOOST_TEST(categorized.at("automationDetails").at("id").as_string() ==
+               "prod/");
+
+    auto const evidence = sarif({"--sarif-include-passes"});
+    std::size_t passes = 0, not_applicable = 0;
+    for (auto const& r : evidence.at("results").as_array()) {
+        if (!r.as_object().contains("kind"))
+            continue;
+        passes += r.at("kind").as_string() == "pass";
+        not_applicable += r.at("kind").as_string() == "notApplicable";
+    }
+    BOOST_TEST(passes == 21u);
+    BOOST_TEST(not_applicable == 4u);
+    auto const& command =
+        evidence.at("invocations").at(0).at("commandLine").as_string();
+    BOOST_TEST(command.find("--sarif-include-passes") != bj::string::npos);
+    fs::remove_all(dir);
+}
+
+BOOST_AUTO_TEST_CASE(sarif_past_github_limits_is_refused)
+{
+    // 1,000 Speech accounts without BYOS: 1,000 findings, and 26,000
+    // results of rules that do not apply.
+    auto const dir = make_temp_dir();
+    bj::array accounts;
+    for (int i = 0; i < 1000; ++i)
+        accounts.push_back(bj::object{
+            {"id", "/subscriptions/0f1e2d3c-4b5a-4968-8776-a5b4c3d2e1f0/"
+                   "resourceGroups/rg/providers/"
+                   "Microsoft.CognitiveServices/accounts/s" +
+                       std::to_string(i)},
+            {"type", "Microsoft.CognitiveServices/accounts"},
+            {"kind", "SpeechServices"},
+            {"location", "eastus"},
+            {"properties", bj::object()}});
+    write_text(dir + "/many.json", bj::serialize(accounts));
+
+    auto const fine = run_tool({"check", dir + "/many.json", "--format",
+                                "sarif", "-o", dir + "/ok.sarif"});
+    BOOST_TEST(fine.exit_code == 1);
+    auto const refused =
+        run_tool({"check", dir + "/many.json", "--format", "sarif",
+                  "--sarif-include-passes", "-o", dir + "/big.sarif"});
+    BOOST_TEST(refused.exit_code == 2);
+    BOOST_TEST(refused.err.find("27000 results, more than the 25,000") !=
+               std::string::npos);
+    BOOST_TEST(!fs::exists(dir + "/big.sarif"));
+    fs::remove_all(dir);
+}
+
 BOOST_AUTO_TEST_CASE(rules_lists_and_shows_the_catalog)
 {
     auto const list = run_tool({"rules"});
