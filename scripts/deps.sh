@@ -15,6 +15,9 @@ for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" \
     || missing+=("$p")
 done
+# The SARIF validation test installs Microsoft's multitool from npm.
+command -v npm >/dev/null || missing+=(nodejs npm)
+
 [ ${#missing[@]} -eq 0 ] && exit 0
 
 as_root=()

@@ -133,7 +133,13 @@ bj::object result_object(Context const& c, engine::Finding const& f)
         {"locations", bj::array{location(c, f.primary)}},
     };
     if (!f.related.id.empty()) {
-        auto related = location(c, f.related);
+        // A storage account that does not exist has no JSON of its own;
+        // its ID is written in the Speech account, which is where GitHub
+        // is pointed instead, as it wants a file on every location.
+        auto related_ref = f.related;
+        if (related_ref.source.file >= c.estate.files.size())
+            related_ref.source = f.primary.source;
+        auto related = location(c, related_ref);
         related["id"] = 1;
         related["message"] =
             bj::object{{"text", "the " + f.related.kind + " of the pair"}};
@@ -171,6 +177,10 @@ bj::object outcome_object(Context const& c, engine::Outcome const& o)
                    "subscription", s.speech_source};
         related = speech;
     }
+    // A storage account that does not exist has no JSON of its own; the
+    // Speech account that names it is the place to point at.
+    if (primary.source.file >= c.estate.files.size())
+        primary.source = s.speech_source;
     bool const passed = o.status == engine::Status::passed;
     bj::object out{
         {"ruleId", rule.id},

@@ -3,11 +3,14 @@
 // built-in catalog and checks the status of the rule under test. Every rule
 // of the catalog must have at least one failing and one passing case.
 
+#include "report/report.hpp"
 #include "support/fixture.hpp"
+#include "support/run.hpp"
 
 #include <boost/json/serialize.hpp>
 #include <boost/test/unit_test.hpp>
 
+#include <cstdlib>
 #include <filesystem>
 #include <set>
 
@@ -45,6 +48,22 @@ std::vector<test::Document> documents_of(bj::object const& c)
     return docs;
 }
 
+// With BYOS_SARIF_DUMP_DIR set, each case's SARIF report is written there,
+// so that tests/sarif/validate.sh can check every test estate.
+void dump_sarif(test::Audit const& audit, engine::AuditOptions options,
+                std::string const& rule, std::size_t index)
+{
+    char const* dir = std::getenv("BYOS_SARIF_DUMP_DIR");
+    if (!dir)
+        return;
+    report::Context const context{audit.result, audit.catalog, audit.estate,
+                                  options,      {},           {},
+                                  {}};
+    test::write_text(std::string(dir) + "/" + rule + "-" +
+                         std::to_string(index) + ".sarif",
+                     report::sarif_report(context));
+}
+
 }
 
 BOOST_AUTO_TEST_SUITE(rule_cases)
@@ -78,6 +97,7 @@ BOOST_AUTO_TEST_CASE(every_case_of_every_rule_file)
             BOOST_TEST_CONTEXT(rule << ": " << name)
             {
                 auto const audit = test::audit(documents_of(c), options_of(c));
+                dump_sarif(*audit, options_of(c), rule, cases);
                 auto const status =
                     engine::to_string(audit->status(rule, speech));
                 BOOST_TEST(status == expect);

@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# Validates byos-audit's SARIF with Microsoft's SARIF multitool, with the
+# SARIF and GitHub (GHAS) rule sets on and GitHub's acceptance rules raised
+# to errors (github-policy.xml). The multitool exits 0 even when it finds
+# errors, so this reads its output log: any error or warning fails.
+#
+#   validate.sh BYOS_AUDIT TEST_BINARY TOOLS_DIR
+set -euo pipefail
+audit=$1 tests=$2 tools=$3
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/../.." && pwd)
+version=5.7.0
+
+# The multitool is pinned and installed once per build folder.
+multitool="$tools/sarif-multitool/node_modules/@microsoft/sarif-multitool-linux/Sarif.Multitool"
+if [ ! -x "$multitool" ]; then
+  mkdir -p "$tools/sarif-multitool"
+  npm install --silent --no-audit --no-fund --prefix "$tools/sarif-multitool" \
+    "@microsoft/sarif-multitool-linux@$version" >/dev/null
+  chmod u+x "$multitool"
+fi
+# The tool is a .NET program; without this it needs libicu.
+export DOTNET_SYSTEM_GLOBALIZATION_INVARIANT=1
+
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+mkdir -p "$work/sarif"
+
+# The example estate, as the demo writes it and with every option.
+cd "$root"
+estate=(examples/estate/*.json examples/estate/fabrikam-eu/*.json)
+"$audit" check "${estate[@]}" --format sarif -o "$work/sarif/example.sarif" \
+  || [ $? -eq 1 ]
+"$audit" check "${estate[@]}" --speech-studio --sarif-include-passes \
+  --sarif-category byos/weekly --format sarif \
+  -o "$work/sarif/example-all.sarif" || [ $? -eq 1 ]
+
+# Every estate of the rule fixture cases.
+BYOS_SARIF_DUMP_DIR="$work/sarif" "$tests" --run_test=rule_cases \
+  >/dev/null
+
+count=$(ls "$work/sarif" | wc -l)
+"$multitool" validate --rule-kind "Sarif;Ghas" \
+  --config "$here/github-policy.xml" --quiet true \
+  -o "$work/validation.sarif" "$work/sarif/*.sarif"
+
+node - "$work/validation.sarif" "$count" <<'JS'
+const [log, count] = process.argv.slice(2);
+const sarif = JSON.parse(require("fs").readFileSync(log, "utf8"));
+let problems = 0;
+for (const run of sarif.runs)
+  for (const r of run.results || []) {
+    const level = r.level || "warning";
+    if (level !== "error" && level !== "warning") continue;
+    problems++;
+    const where = r.locations?.[0]?.physicalLocation?.artifactLocation?.uri;
+    console.log(`${level} ${r.ruleId} ${where}: ` +
+                JSON.stringify(r.message));
+  }
+console.log(`${count} SARIF files validated: ${problems} errors and ` +
+            "warnings");
+process.exit(problems ? 1 : 0);
+JS
