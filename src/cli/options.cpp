@@ -26,12 +26,12 @@ po::options_description audit_options()
         "a folder of rule files that add to or replace the built-in rules "
         "(repeatable)");
     add("format", po::value<std::string>()->default_value("text"),
-        "text, json, sarif, markdown or junit; several, comma-separated, "
-        "need --output DIR");
+        "text, json, sarif, html, markdown or junit; several, "
+        "comma-separated, need --output DIR");
     add("output,o", po::value<std::string>(),
         "write the report to this file (atomically) instead of stdout; with "
         "several formats, a folder that receives byos-audit.txt, .json, "
-        ".sarif, .md and .junit.xml");
+        ".sarif, .html, .md and .junit.xml");
     add("fail-on", po::value<std::string>()->default_value("warning"),
         "error, warning, note or never: the lowest level that makes the "
         "exit code 1");
@@ -48,12 +48,13 @@ po::options_description audit_options()
     return o;
 }
 
-constexpr std::array<NameRow<report::Format>, 5> format_names = {{
+constexpr std::array<NameRow<report::Format>, 6> format_names = {{
     {"text", report::Format::text},
     {"json", report::Format::json},
     {"sarif", report::Format::sarif},
     {"markdown", report::Format::markdown},
     {"junit", report::Format::junit},
+    {"html", report::Format::html},
 }};
 
 // "sarif,html" gives each format once, in the order given.

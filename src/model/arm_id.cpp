@@ -110,6 +110,17 @@ std::string subscription_of(std::string_view id)
     return {};
 }
 
+std::string_view resource_group_of(std::string_view id)
+{
+    Segments walk(id);
+    std::string_view first, second, third, fourth;
+    if (walk.next(first) && iequals(first, "subscriptions") &&
+        walk.next(second) && walk.next(third) &&
+        iequals(third, "resourceGroups") && walk.next(fourth))
+        return fourth;
+    return {};
+}
+
 std::string_view last_segment(std::string_view id)
 {
     while (!id.empty() && id.back() == '/')

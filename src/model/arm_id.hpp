@@ -33,6 +33,10 @@ char const* to_string(ScopeLevel level);
 // "/subscriptions/<id>/..." gives "<id>" in lower case; empty otherwise.
 std::string subscription_of(std::string_view id);
 
+// "/subscriptions/<id>/resourceGroups/<name>/..." gives "<name>" as
+// written; empty when the ID names no resource group.
+std::string_view resource_group_of(std::string_view id);
+
 // The last segment of an ID ("/.../storageAccounts/name" gives "name").
 std::string_view last_segment(std::string_view id);
 

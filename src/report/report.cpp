@@ -14,6 +14,7 @@ std::string render(Format format, Context const& context, TextStyle style)
     case Format::sarif: return sarif_report(context);
     case Format::markdown: return markdown_report(context);
     case Format::junit: return junit_report(context);
+    case Format::html: return html_report(context);
     }
     return {};
 }
@@ -26,6 +27,7 @@ char const* file_name(Format format)
     case Format::sarif: return "byos-audit.sarif";
     case Format::markdown: return "byos-audit.md";
     case Format::junit: return "byos-audit.junit.xml";
+    case Format::html: return "byos-audit.html";
     }
     return "byos-audit.txt";
 }

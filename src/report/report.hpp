@@ -1,7 +1,7 @@
 #pragma once
 
-// Reports turn an AuditResult into text for terminals, JSON for scripts and
-// SARIF 2.1.0 for code scanning. They are pure functions from the result to
+// Reports turn an AuditResult into text for terminals, JSON for scripts,
+// SARIF 2.1.0 for code scanning and HTML for people. They are pure functions from the result to
 // a string; writing is done once, atomically, by the caller.
 
 #include "engine/audit.hpp"
@@ -23,6 +23,7 @@ enum class Format
     sarif,
     markdown, // for $GITHUB_STEP_SUMMARY and pull request comments
     junit,    // for the Azure Pipelines test tab
+    html,     // one self-contained page for people
 };
 
 // The fixed file name of a format when several are written to a folder.
@@ -61,6 +62,7 @@ std::string sarif_report(Context const& context);
 Status check_sarif_limits(Context const& context);
 std::string markdown_report(Context const& context);
 std::string junit_report(Context const& context);
+std::string html_report(Context const& context);
 
 std::string render(Format format, Context const& context, TextStyle style);
 

@@ -56,9 +56,8 @@ void dump_sarif(test::Audit const& audit, engine::AuditOptions options,
     char const* dir = std::getenv("BYOS_SARIF_DUMP_DIR");
     if (!dir)
         return;
-    report::Context const context{audit.result, audit.catalog, audit.estate,
-                                  options,      {},           {},
-                                  {}};
+    report::Context const context{
+        audit.result, audit.catalog, audit.estate, options, {}, {}, {}};
     test::write_text(std::string(dir) + "/" + rule + "-" +
                          std::to_string(index) + ".sarif",
                      report::sarif_report(context));

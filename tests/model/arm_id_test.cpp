@@ -51,6 +51,11 @@ BOOST_AUTO_TEST_CASE(parts_of_an_id)
                "/subscriptions/s1/resourcegroups/rg/providers/"
                "microsoft.storage/storageaccounts/st");
     BOOST_TEST(last_segment("/a/b/c") == "c");
+    BOOST_TEST(resource_group_of(blob) == "RG");
+    BOOST_TEST(resource_group_of("/subscriptions/s1/RESOURCEGROUPS/Rg-1") ==
+               "Rg-1");
+    BOOST_TEST(resource_group_of("/subscriptions/s1").empty());
+    BOOST_TEST(resource_group_of("/subscriptions/s1/providers/x/y/z").empty());
 }
 
 BOOST_AUTO_TEST_SUITE_END()
