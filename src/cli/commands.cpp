@@ -69,20 +69,30 @@ std::string render(report::Format format, report::Context const& context,
 }
 
 // One format goes to stdout or to the --output file; several go to the
-// --output folder under their fixed names. Every file is written
-// atomically, after all reports were rendered.
+// --output folder under their fixed names. Every report is rendered and
+// checked before the first is written, and each file is written
+// atomically.
 Status write_reports(Options const& options, report::Context const& context,
                      report::TextStyle style, std::ostream& out)
 {
     auto const& formats = options.formats;
-    if (std::find(formats.begin(), formats.end(), report::Format::sarif) !=
-        formats.end())
+    bool const sarif = std::find(formats.begin(), formats.end(),
+                                 report::Format::sarif) != formats.end();
+    if (sarif)
         if (auto error = report::check_sarif_limits(context))
             return error;
 
-    if (options.formats.size() == 1) {
-        auto const text =
-            render(options.formats.front(), context, style, options.quiet);
+    std::vector<std::pair<report::Format, std::string>> reports;
+    for (auto const format : formats) {
+        reports.emplace_back(format,
+                             render(format, context, style, options.quiet));
+        if (format == report::Format::sarif)
+            if (auto error = report::check_sarif_size(reports.back().second))
+                return error;
+    }
+
+    if (reports.size() == 1) {
+        auto const& text = reports.front().second;
         if (!options.output) {
             out << text << std::flush;
             return std::nullopt;
@@ -95,12 +105,9 @@ Status write_reports(Options const& options, report::Context const& context,
     std::filesystem::create_directories(dir, ec);
     if (!std::filesystem::is_directory(dir))
         return Error{dir, "", "is not a folder for several reports"};
-    std::vector<std::pair<std::string, std::string>> files;
-    for (auto const format : options.formats)
-        files.emplace_back(dir + "/" + report::file_name(format),
-                           render(format, context, style, options.quiet));
-    for (auto const& [path, text] : files)
-        if (auto error = write_file_atomically(path, text))
+    for (auto const& [format, text] : reports)
+        if (auto error = write_file_atomically(
+                dir + "/" + report::file_name(format), text))
             return error;
     return std::nullopt;
 }
@@ -125,7 +132,13 @@ int check(Options const& options, std::vector<std::string> const& args,
     }
     input::finish(estate);
 
-    auto result = engine::audit(estate, *catalog, options.audit);
+    // The HTML report shows what every passing rule read, too.
+    auto audit_options = options.audit;
+    auto const& formats = options.formats;
+    audit_options.pass_evidence =
+        std::find(formats.begin(), formats.end(), report::Format::html) !=
+        formats.end();
+    auto result = engine::audit(estate, *catalog, audit_options);
     warnings.insert(warnings.end(), result.warnings.begin(),
                     result.warnings.end());
     for (auto const& warning : warnings)

@@ -173,8 +173,14 @@ private:
                                     ? Status::passed
                                     : Status::not_evaluated;
             result_.outcomes.push_back({index, rule_index, status});
-            if (status == Status::passed)
+            if (status == Status::passed) {
+                if (options_.pass_evidence) {
+                    auto& noted =
+                        result_.pass_evidence[result_.outcomes.size() - 1];
+                    evaluate(rule.condition, roots, &noted);
+                }
                 continue;
+            }
 
             // Only findings pay for evidence: evaluate once more, noting
             // what was read.

@@ -11,6 +11,7 @@
 
 #include <cstdint>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 namespace byos::engine {
@@ -69,6 +70,9 @@ struct AuditResult
     std::vector<SubjectSummary> subjects;
     std::vector<Outcome> outcomes;
     std::vector<Finding> findings; // failed and not evaluated, deduplicated
+    // With AuditOptions::pass_evidence: what each passed outcome read, by
+    // its index in `outcomes`.
+    std::unordered_map<std::size_t, std::vector<Evidence>> pass_evidence;
     std::vector<model::Gap> gaps;  // what could not be read at all
     std::vector<std::string> warnings;
     bool nothing_to_audit = false; // no Speech account, no listing

@@ -24,6 +24,10 @@ struct AuditOptions
 {
     Scenario scenario = Scenario::stt;
     bool speech_studio = false;
+    // Also note what each passing rule read, for reports that show the
+    // evidence of a pass (HTML). Off by default: it costs a second
+    // evaluation of every rule that passes.
+    bool pass_evidence = false;
 };
 
 // One Speech account and the storage account its userOwnedStorage names

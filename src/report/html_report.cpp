@@ -42,6 +42,7 @@ constexpr char const* style = R"css(
     --passed: #56d364; --not-applicable: #8b949e; --not-evaluated: #d2a8ff;
   }
 }
+*, *::before, *::after { box-sizing: border-box; }
 body {
   margin: 0 auto; max-width: 1280px; padding: 1.5rem;
   background: var(--bg); color: var(--fg);
@@ -108,6 +109,8 @@ pre {
   padding: .4rem; background: var(--panel); border-radius: 4px;
 }
 ul.evidence { margin: .25rem 0 0; padding-left: 1.1rem; }
+table.outcomes td:nth-child(4) { min-width: 16rem; }
+table.outcomes td:nth-child(6) { min-width: 14rem; }
 .filters {
   position: sticky; top: 0; z-index: 1; display: flex; flex-wrap: wrap;
   gap: .5rem 1rem; align-items: end; padding: .5rem 0;
@@ -796,7 +799,8 @@ private:
         auto& out = body_;
         out += "<table class=\"sortable outcomes\">\n<thead><tr>"
                "<th scope=\"col\">status</th><th scope=\"col\">level</th>"
-               "<th scope=\"col\">rule</th><th scope=\"col\">finding</th>"
+               "<th scope=\"col\">rule</th><th scope=\"col\">violation checked "
+               "for, and the finding</th>"
                "<th scope=\"col\">evidence</th><th scope=\"col\">fix</th>"
                "</tr></thead>\n<tbody>\n";
         for (auto const i : sorted) {
@@ -823,19 +827,23 @@ private:
             out += "</td><td>";
             escape(out, rule.id);
             out += "</td><td>";
+            escape(out, rule.title);
             if (f && o.status == Status::failed) {
+                out += "<br><strong>Found:</strong> ";
                 escape(out, f->message);
-            } else {
-                escape(out, rule.title);
-                if (f) {
-                    out += "<br><span class=\"not-evaluated\">Not evaluated: ";
-                    escape(out, f->reason);
-                    out += "</span>";
-                }
+            } else if (f) {
+                out += "<br><span class=\"not-evaluated\">Not evaluated: ";
+                escape(out, f->reason);
+                out += "</span>";
             }
             out += "</td><td>";
-            if (f)
-                evidence(*f);
+            if (f) {
+                evidence(f->evidence);
+            } else if (o.status == Status::passed) {
+                auto const noted = c_.result.pass_evidence.find(i);
+                if (noted != c_.result.pass_evidence.end())
+                    evidence(noted->second);
+            }
             out += "</td><td>";
             if (o.status == Status::failed || o.status == Status::not_evaluated)
                 fix(rule);
@@ -844,18 +852,21 @@ private:
         out += "</tbody>\n</table>\n";
     }
 
-    void evidence(Finding const& f)
+    // Each value the rule read, next to the test it was put to. The
+    // condition as a whole describes the violation; one test in it may be
+    // part of a where clause, so no single test is called "expected".
+    void evidence(std::vector<engine::Evidence> const& noted)
     {
-        if (f.evidence.empty())
+        if (noted.empty())
             return;
         auto& out = body_;
         out += "<ul class=\"evidence\">";
-        for (auto const& e : f.evidence) {
+        for (auto const& e : noted) {
             out += "<li><code>";
             escape(out, e.field);
             out += "</code>: found <code>";
             escape(out, e.found);
-            out += "</code>, expected <code>";
+            out += "</code>, tested <code>";
             escape(out, e.expected);
             out += "</code></li>";
         }

@@ -222,13 +222,14 @@ BOOST_AUTO_TEST_CASE(several_formats_go_to_a_folder_under_fixed_names)
     auto const dir = make_temp_dir();
     auto const file = estate_file(dir, "n.json", note_only);
     auto const out = dir + "/reports";
-    auto const run = run_tool({"check", file, "--format",
-                               "sarif,json,markdown,junit,text", "-o", out});
+    auto const run =
+        run_tool({"check", file, "--format",
+                  "sarif,json,html,markdown,junit,text", "-o", out});
     BOOST_TEST(run.exit_code == 0);
     BOOST_TEST(run.out.empty());
     for (auto const* name :
-         {"byos-audit.sarif", "byos-audit.json", "byos-audit.md",
-          "byos-audit.junit.xml", "byos-audit.txt"})
+         {"byos-audit.sarif", "byos-audit.json", "byos-audit.html",
+          "byos-audit.md", "byos-audit.junit.xml", "byos-audit.txt"})
         BOOST_TEST(fs::is_regular_file(out + "/" + name), name);
     BOOST_TEST(bj::parse(read_text(out + "/byos-audit.sarif"))
                    .at("version")
@@ -239,7 +240,7 @@ BOOST_AUTO_TEST_CASE(several_formats_go_to_a_folder_under_fixed_names)
                std::string::npos);
     BOOST_TEST(run_tool({"check", file, "--format", "json,json", "-o", out})
                    .exit_code == 2);
-    BOOST_TEST(run_tool({"check", file, "--format", "json,html", "-o", out})
+    BOOST_TEST(run_tool({"check", file, "--format", "json,pdf", "-o", out})
                    .exit_code == 2);
     fs::remove_all(dir);
 }
