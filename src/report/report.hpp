@@ -60,6 +60,15 @@ std::string sarif_report(Context const& context);
 // GitHub code scanning rejects a run with more than 25,000 results; the
 // error says so before a file is written that would be rejected.
 Status check_sarif_limits(Context const& context);
+
+// GitHub code scanning rejects a SARIF file larger than 10 MB gzipped.
+inline constexpr std::size_t github_max_gzipped = 10'000'000;
+
+// An error when `sarif` is larger than `limit` bytes gzipped. Text too
+// short to reach the limit is not compressed: deflate grows the worst
+// input by a few bytes a 64 KB block, plus gzip's 18-byte frame.
+Status check_sarif_size(std::string_view sarif,
+                        std::size_t limit = github_max_gzipped);
 std::string markdown_report(Context const& context);
 std::string junit_report(Context const& context);
 std::string html_report(Context const& context);

@@ -1,6 +1,7 @@
 #include "report/report.hpp"
 
 #include "model/arm_id.hpp"
+#include "util/digest.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -221,6 +222,7 @@ std::string sarif_report(Context const& c)
              bj::object{{"text", rule.id + " not evaluated on " + f.primary.id +
                                      ": " + f.reason}}},
             {"associatedRule", bj::object{{"id", rule.id}, {"index", f.rule}}},
+            {"locations", bj::array{location(c, f.primary)}},
         });
     }
     if (c.sarif.include_passes)
@@ -296,6 +298,25 @@ Status check_sarif_limits(Context const& c)
                           ? std::string(", or leave out "
                                         "--sarif-include-passes")
                           : std::string())};
+}
+
+}
+
+namespace byos::report {
+
+Status check_sarif_size(std::string_view sarif, std::size_t limit)
+{
+    if (sarif.size() + sarif.size() / 1000 + 64 <= limit)
+        return std::nullopt;
+    auto const size = gzipped_size(sarif);
+    if (size <= limit)
+        return std::nullopt;
+    return Error{"", "",
+                 "the SARIF report is " + std::to_string(size) +
+                     " bytes gzipped, more than the " +
+                     std::to_string(limit) +
+                     " GitHub code scanning accepts; audit fewer files at "
+                     "a time"};
 }
 
 }
