@@ -1,22 +1,34 @@
 #!/usr/bin/env bash
-# Installs the Debian 12 packages byos-audit needs to build and test, only
-# those that are missing, through sudo when not run as root.
+# Installs the Debian 12 packages byos-audit needs to build (and, with
+# --test, to run its tests), only those that are missing, through sudo when
+# not run as root.
 set -euo pipefail
 
 packages=(
   g++ make cmake
   libboost1.81-dev libboost-json1.81-dev
   libboost-program-options1.81-dev libboost-test1.81-dev
-  libssl-dev
+  libssl-dev zlib1g-dev
 )
+# The tests also validate SARIF with Microsoft's multitool (from npm) and
+# load the HTML report in Debian's headless Chromium.
+if [ "${1-}" = --test ]; then
+  packages+=(nodejs npm chromium)
+fi
 
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" \
     || missing+=("$p")
 done
-# The SARIF validation test installs Microsoft's multitool from npm.
-command -v npm >/dev/null || missing+=(nodejs npm)
+# A node and npm from elsewhere serve as well as Debian's.
+if command -v node >/dev/null && command -v npm >/dev/null; then
+  kept=()
+  for p in "${missing[@]}"; do
+    [ "$p" = nodejs ] || [ "$p" = npm ] || kept+=("$p")
+  done
+  missing=("${kept[@]}")
+fi
 
 [ ${#missing[@]} -eq 0 ] && exit 0
 

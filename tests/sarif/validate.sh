@@ -35,6 +35,9 @@ estate=(examples/estate/*.json examples/estate/fabrikam-eu/*.json)
   --sarif-category byos/weekly --format sarif \
   -o "$work/sarif/example-all.sarif" || [ $? -eq 1 ]
 
+# The committed report of the example estate, as users first see it.
+cp reports/byos-audit.sarif "$work/sarif/committed-example.sarif"
+
 # Every estate of the rule fixture cases.
 BYOS_SARIF_DUMP_DIR="$work/sarif" "$tests" --run_test=rule_cases \
   >/dev/null
