@@ -64,7 +64,7 @@ thead th { background: var(--panel); }
 td.number, th.number { text-align: right; }
 th button {
   font: inherit; font-weight: 600; color: inherit; background: none;
-  border: 0; padding: 0; cursor: pointer;
+  border: 0; padding: 0; cursor: pointer; text-align: left;
 }
 th[aria-sort="ascending"] button::after { content: " \25B2"; }
 th[aria-sort="descending"] button::after { content: " \25BC"; }
@@ -109,8 +109,13 @@ pre {
   padding: .4rem; background: var(--panel); border-radius: 4px;
 }
 ul.evidence { margin: .25rem 0 0; padding-left: 1.1rem; }
-table.outcomes td:nth-child(4) { min-width: 16rem; }
-table.outcomes td:nth-child(6) { min-width: 14rem; }
+table.outcomes { table-layout: fixed; }
+table.outcomes th:nth-child(1) { width: 7.5rem; }
+table.outcomes th:nth-child(2) { width: 5.5rem; }
+table.outcomes th:nth-child(3) { width: 5.5rem; }
+table.outcomes th:nth-child(4) { width: 22%; }
+table.outcomes th:nth-child(5) { width: 26%; }
+table.outcomes td, table.outcomes code { overflow-wrap: anywhere; }
 .filters {
   position: sticky; top: 0; z-index: 1; display: flex; flex-wrap: wrap;
   gap: .5rem 1rem; align-items: end; padding: .5rem 0;
@@ -606,6 +611,9 @@ private:
         out += "<output id=\"shown\"></output>\n</form>\n";
     }
 
+    // The page holds every row of every pair with its evidence, about
+    // 19 KB a pair, so past a few thousand pairs it is too large for a
+    // browser to open comfortably; SARIF and JSON serve such estates.
     void pairs()
     {
         body_ += "<main>\n";
@@ -619,12 +627,16 @@ private:
         auto const& s = c_.result.subjects[index];
         auto& out = body_;
         std::string subs, groups;
+        // Each once: the filters test membership of a '/'-separated list.
+        auto const add = [](std::string& list, std::string const& item) {
+            if (item.empty() || list == item ||
+                list.rfind(item + "/", 0) == 0)
+                return;
+            list += (list.empty() ? "" : "/") + item;
+        };
         for (auto const* id : {&s.speech_id, &s.storage_id}) {
-            if (id->empty())
-                continue;
-            subs += (subs.empty() ? "" : "/") + model::subscription_of(*id);
-            groups += (groups.empty() ? "" : "/") +
-                      to_lower(model::resource_group_of(*id));
+            add(subs, model::subscription_of(*id));
+            add(groups, to_lower(model::resource_group_of(*id)));
         }
         out += "<section class=\"pair\" id=\"pair-" + std::to_string(index + 1) +
                "\" data-subscriptions=\"";
