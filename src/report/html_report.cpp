@@ -460,15 +460,26 @@ private:
         }
         if (r.nothing_to_audit)
             items += "<li>The input holds no SpeechServices account.</li>\n";
+        // One item per resource and reason, naming the rules it kept from
+        // being evaluated: a missing storage account stops most of them.
+        std::vector<std::pair<std::string, std::string>> order;
+        std::map<std::pair<std::string, std::string>, std::string> rules;
         for (auto const& f : r.findings) {
             if (f.status != Status::not_evaluated)
                 continue;
-            items += "<li class=\"not-evaluated-item\"><strong>";
-            escape(items, c_.catalog.rules()[f.rule].id);
-            items += "</strong> not evaluated on <code>";
-            escape(items, f.primary.id);
+            auto const key = std::pair{f.primary.id, f.reason};
+            auto& ids = rules[key];
+            if (ids.empty())
+                order.push_back(key);
+            ids += (ids.empty() ? "" : ", ") + c_.catalog.rules()[f.rule].id;
+        }
+        for (auto const& key : order) {
+            items += "<li class=\"not-evaluated-item\"><code>";
+            escape(items, key.first);
             items += "</code>: ";
-            escape(items, f.reason);
+            escape(items, key.second);
+            items += ". <strong>Not evaluated:</strong> ";
+            escape(items, rules[key]);
             items += "</li>\n";
         }
         for (auto const& warning : r.warnings) {
