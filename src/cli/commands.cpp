@@ -112,6 +112,63 @@ Status write_reports(Options const& options, report::Context const& context,
     return std::nullopt;
 }
 
+}
+
+namespace detail {
+
+std::string now_utc()
+{
+    return byos::cli::now_utc();
+}
+
+Result<engine::Catalog> load_catalog(Options const& options)
+{
+    return byos::cli::load_catalog(options);
+}
+
+void print_error(std::ostream& err, Error const& error)
+{
+    byos::cli::print_error(err, error);
+}
+
+int audit_and_report(Options const& options,
+                     std::vector<std::string> const& args,
+                     engine::Catalog const& catalog, model::Estate& estate,
+                     std::vector<std::string> warnings,
+                     std::string const& started, std::ostream& out,
+                     std::ostream& err, bool out_is_terminal)
+{
+    input::finish(estate);
+
+    // The HTML report shows what every passing rule read, too.
+    auto audit_options = options.audit;
+    auto const& formats = options.formats;
+    audit_options.pass_evidence =
+        std::find(formats.begin(), formats.end(), report::Format::html) !=
+        formats.end();
+    auto result = engine::audit(estate, catalog, audit_options);
+    warnings.insert(warnings.end(), result.warnings.begin(),
+                    result.warnings.end());
+    for (auto const& warning : warnings)
+        err << "byos-audit: warning: " << warning << "\n";
+
+    report::Context context{result,  catalog,   estate, options.audit,
+                            started, now_utc(), args,   options.sarif};
+    report::TextStyle style;
+    style.verbose = options.verbose;
+    style.color = out_is_terminal && !options.output &&
+                  std::getenv("NO_COLOR") == nullptr;
+    if (auto error = write_reports(options, context, style, out)) {
+        print_error(err, *error);
+        return exit_usage;
+    }
+    return exit_code_for(result, options.fail_on);
+}
+
+}
+
+namespace {
+
 int check(Options const& options, std::vector<std::string> const& args,
           std::ostream& out, std::ostream& err, bool out_is_terminal)
 {
@@ -130,31 +187,9 @@ int check(Options const& options, std::vector<std::string> const& args,
             return exit_usage;
         }
     }
-    input::finish(estate);
-
-    // The HTML report shows what every passing rule read, too.
-    auto audit_options = options.audit;
-    auto const& formats = options.formats;
-    audit_options.pass_evidence =
-        std::find(formats.begin(), formats.end(), report::Format::html) !=
-        formats.end();
-    auto result = engine::audit(estate, *catalog, audit_options);
-    warnings.insert(warnings.end(), result.warnings.begin(),
-                    result.warnings.end());
-    for (auto const& warning : warnings)
-        err << "byos-audit: warning: " << warning << "\n";
-
-    report::Context context{result,  *catalog,  estate, options.audit,
-                            started, now_utc(), args,   options.sarif};
-    report::TextStyle style;
-    style.verbose = options.verbose;
-    style.color = out_is_terminal && !options.output &&
-                  std::getenv("NO_COLOR") == nullptr;
-    if (auto error = write_reports(options, context, style, out)) {
-        print_error(err, *error);
-        return exit_usage;
-    }
-    return exit_code_for(result, options.fail_on);
+    return detail::audit_and_report(options, args, *catalog, estate,
+                                    std::move(warnings), started, out, err,
+                                    out_is_terminal);
 }
 
 int rules_list(Options const& options, std::ostream& out, std::ostream& err)
@@ -222,10 +257,7 @@ int run(Options const& options, std::vector<std::string> const& args,
         return exit_clean;
     case Command::check: return check(options, args, out, err, out_is_terminal);
     case Command::scan:
-        err << "byos-audit: error: scan (live audit of Azure) is not "
-               "available in this version; audit exported JSON with "
-               "check\n";
-        return exit_usage;
+        return detail::scan(options, args, out, err, out_is_terminal);
     case Command::rules_list: return rules_list(options, out, err);
     case Command::rules_show: return rules_show(options, out, err);
     }

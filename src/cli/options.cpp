@@ -1,5 +1,7 @@
 #include "cli/options.hpp"
 
+#include "auth/credential.hpp"
+
 #include "util/strings.hpp"
 
 #include <boost/program_options.hpp>
@@ -45,6 +47,54 @@ po::options_description audit_options()
         "show what each finding read, its related resource and its fix");
     add("quiet,q", po::bool_switch(),
         "print only the summary of a text report");
+    return o;
+}
+
+po::options_description scan_options()
+{
+    po::options_description o("Options for scan");
+    auto add = o.add_options();
+    add("subscription", po::value<std::vector<std::string>>()->composing(),
+        "a subscription ID to scan (repeatable); without it, every "
+        "subscription the identity can see");
+    add("resource-group", po::value<std::string>(),
+        "scan the Speech accounts of this resource group only");
+    add("management-group",
+        po::value<std::vector<std::string>>()->composing(),
+        "scan a management group through Resource Graph (repeatable)");
+    add("resource-graph", po::bool_switch(),
+        "list Speech accounts with Azure Resource Graph queries (also used "
+        "past 50 subscriptions)");
+    add("cloud", po::value<std::string>()->default_value("AzureCloud"),
+        "AzureCloud, AzureUSGovernment or AzureChinaCloud: the ARM "
+        "endpoint, authority and token audience");
+    add("arm-endpoint", po::value<std::string>(),
+        "the ARM endpoint to use instead of the cloud's (Azure Stack, "
+        "tests)");
+    add("auth", po::value<std::string>(),
+        "use this credential and no other: environment, "
+        "workload-identity, managed-identity or azure-cli");
+    add("ca-file", po::value<std::string>(),
+        "certificates to trust besides the system store (SSL_CERT_FILE "
+        "adds them too); TLS is always verified");
+    add("imds-endpoint", po::value<std::string>(),
+        "the instance metadata service for managed identity (default "
+        "AZURE_POD_IDENTITY_AUTHORITY_HOST, else http://169.254.169.254)");
+    add("concurrency", po::value<std::size_t>()->default_value(16),
+        "requests in flight at most");
+    add("timeout", po::value<int>()->default_value(30),
+        "seconds a request may take");
+    add("deadline", po::value<int>()->default_value(3600),
+        "seconds the whole scan may take; what is not read by then is "
+        "reported as not audited");
+    add("retries", po::value<int>()->default_value(4),
+        "retries of a throttled or failed request");
+    add("retry-delay-ms", po::value<int>()->default_value(800),
+        "the first retry's delay without Retry-After; it doubles each "
+        "time, with jitter, up to a minute");
+    add("save-snapshot", po::value<std::string>(),
+        "write what was collected to this file, for `check` to audit "
+        "again");
     return o;
 }
 
@@ -127,6 +177,70 @@ Status read_audit_options(po::variables_map const& vm, Options& options)
     return std::nullopt;
 }
 
+// The options that only `scan` takes, other than their defaults.
+constexpr std::array<char const*, 9> scan_only = {
+    "subscription", "resource-group", "management-group",
+    "arm-endpoint", "auth",           "ca-file",
+    "imds-endpoint", "save-snapshot", "resource-graph",
+};
+
+Status read_scan_options(po::variables_map const& vm, ScanOptions& scan)
+{
+    auto const text = [&](char const* name, std::string& into) {
+        if (vm.count(name))
+            into = vm[name].as<std::string>();
+    };
+    if (vm.count("subscription"))
+        scan.subscriptions =
+            vm["subscription"].as<std::vector<std::string>>();
+    for (auto const& sub : scan.subscriptions)
+        if (sub.empty() || sub.find('/') != std::string::npos)
+            return Error{"", "",
+                         "--subscription takes a subscription ID, not '" +
+                             sub + "'"};
+    text("resource-group", scan.resource_group);
+    if (vm.count("management-group"))
+        scan.management_groups =
+            vm["management-group"].as<std::vector<std::string>>();
+    scan.resource_graph = vm["resource-graph"].as<bool>();
+
+    scan.cloud = vm["cloud"].as<std::string>();
+    auto const* cloud = auth::cloud_named(scan.cloud);
+    if (!cloud)
+        return Error{"", "",
+                     "--cloud takes AzureCloud, AzureUSGovernment or "
+                     "AzureChinaCloud, not '" +
+                         scan.cloud + "'"};
+    scan.cloud = cloud->name;
+    text("arm-endpoint", scan.arm_endpoint);
+    if (!scan.arm_endpoint.empty())
+        if (auto url = net::parse_url(scan.arm_endpoint); !url)
+            return Error{"", "", "--arm-endpoint: " + url.error().message};
+    text("auth", scan.auth);
+    if (!scan.auth.empty() && !auth::kind_named(scan.auth))
+        return Error{"", "",
+                     "--auth takes " + auth::kind_names() + ", not '" +
+                         scan.auth + "'"};
+    text("ca-file", scan.ca_file);
+    text("imds-endpoint", scan.imds_endpoint);
+    if (vm.count("save-snapshot"))
+        scan.save_snapshot = vm["save-snapshot"].as<std::string>();
+
+    scan.concurrency = vm["concurrency"].as<std::size_t>();
+    scan.timeout_seconds = vm["timeout"].as<int>();
+    scan.deadline_seconds = vm["deadline"].as<int>();
+    scan.retries = vm["retries"].as<int>();
+    scan.retry_delay_ms = vm["retry-delay-ms"].as<int>();
+    if (scan.concurrency < 1 || scan.concurrency > 256)
+        return Error{"", "", "--concurrency takes 1 to 256"};
+    if (scan.timeout_seconds < 1 || scan.deadline_seconds < 1)
+        return Error{"", "", "--timeout and --deadline take 1 or more"};
+    if (scan.retries < 0 || scan.retries > 10 || scan.retry_delay_ms < 0)
+        return Error{"", "",
+                     "--retries takes 0 to 10, --retry-delay-ms 0 or more"};
+    return std::nullopt;
+}
+
 }
 
 std::string help_text()
@@ -135,7 +249,7 @@ std::string help_text()
     out << "usage: byos-audit check [OPTIONS] FILE...\n"
            "       byos-audit rules [--rules DIR]\n"
            "       byos-audit rules show ID [--rules DIR]\n"
-           "       byos-audit scan\n"
+           "       byos-audit scan [--subscription ID]... [OPTIONS]\n"
            "       byos-audit --help | --version\n"
            "\n"
            "Audits Azure 'bring your own storage' (BYOS) Speech resources and "
@@ -148,9 +262,12 @@ std::string help_text()
            "holds\n"
            "  rules           list the rule catalog\n"
            "  rules show ID   print one rule's rationale, fix and references\n"
-           "  scan            live audit of Azure (not in this version)\n"
+           "  scan            read the estate from Azure Resource Manager "
+           "(read-only:\n"
+           "                  the Reader role is enough) and audit it\n"
            "\n"
-        << audit_options()
+        << audit_options() << "\n"
+        << scan_options()
         << "\n"
            "Exit codes:\n"
            "  0  no finding at or above --fail-on\n"
@@ -178,6 +295,7 @@ Result<Options> parse_options(std::vector<std::string> const& args)
     std::vector<std::string> rest(args.begin() + 1, args.end());
 
     po::options_description visible = audit_options();
+    visible.add(scan_options());
     po::options_description hidden;
     hidden.add_options()(
         "input", po::value<std::vector<std::string>>()->composing(), "");
@@ -206,12 +324,26 @@ Result<Options> parse_options(std::vector<std::string> const& args)
     if (vm.count("input"))
         options.inputs = vm["input"].as<std::vector<std::string>>();
 
+    if (command != "scan")
+        for (auto const* name : scan_only)
+            if (vm.count(name) && !vm[name].defaulted())
+                return Error{"", "",
+                             "--" + std::string(name) + " is for scan"};
+    if (command == "scan")
+        if (auto error = read_scan_options(vm, options.scan))
+            return *error;
+
     if (command == "check") {
         options.command = Command::check;
         if (options.inputs.empty())
             return Error{"", "", "check needs at least one FILE"};
     } else if (command == "scan") {
         options.command = Command::scan;
+        if (!options.inputs.empty())
+            return Error{"", "",
+                         "scan reads Azure, not files ('" +
+                             options.inputs.front() +
+                             "'); audit files with check"};
     } else if (command == "rules") {
         options.command = Command::rules_list;
         if (!options.inputs.empty()) {

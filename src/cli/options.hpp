@@ -43,6 +43,28 @@ enum class FailOn
     never,
 };
 
+// How `scan` reaches Azure. Names are checked when parsed; the network
+// layers' own types are made from them in commands.cpp, which keeps Asio
+// out of every file that includes this one.
+struct ScanOptions
+{
+    std::vector<std::string> subscriptions; // empty: every one visible
+    std::string resource_group;
+    std::vector<std::string> management_groups;
+    bool resource_graph = false;
+    std::string cloud = "AzureCloud";
+    std::string arm_endpoint; // empty: the cloud's
+    std::string auth;         // empty: the first credential configured
+    std::string ca_file;
+    std::string imds_endpoint; // empty: AZURE_POD_IDENTITY_AUTHORITY_HOST
+    std::size_t concurrency = 16;
+    int timeout_seconds = 30;
+    int deadline_seconds = 3600;
+    int retries = 4;
+    int retry_delay_ms = 800;
+    std::optional<std::string> save_snapshot;
+};
+
 struct Options
 {
     Command command = Command::help;
@@ -56,6 +78,7 @@ struct Options
     report::SarifOptions sarif;
     bool verbose = false;
     bool quiet = false;
+    ScanOptions scan;
 };
 
 // Parses argv (without the program name). An Error means a usage error.

@@ -57,30 +57,6 @@ std::string_view string_at(bj::object const* o, std::string_view key)
                                : std::string_view();
 }
 
-std::string system_principal(model::Resource const& speech)
-{
-    auto const* identity = object_at(speech.json, "identity");
-    if (!icontains(string_at(identity, "type"), "SystemAssigned"))
-        return {};
-    return to_lower(string_at(identity, "principalId"));
-}
-
-// The principal that reaches the storage account: the user-assigned
-// identity that userOwnedStorage names by client ID, else the system one.
-std::string storage_principal(model::Resource const& speech,
-                              std::string const& client)
-{
-    if (client.empty())
-        return system_principal(speech);
-    auto const* identity = object_at(speech.json, "identity");
-    auto const* assigned = object_at(identity, "userAssignedIdentities");
-    if (assigned)
-        for (auto const& [id, value] : *assigned)
-            if (iequals(string_at(value.if_object(), "clientId"), client))
-                return to_lower(string_at(value.if_object(), "principalId"));
-    return {};
-}
-
 bj::value role_type_of(model::Estate const& estate, std::string const& guid,
                        std::string& name)
 {
@@ -272,7 +248,7 @@ Subject make_subject(model::Estate const& estate, model::Resource const& speech,
     auto const speech_region = normalize_region(speech.location());
     pair["speechRegion"] = speech_region;
     pair["speechGeography"] = geography(estate, speech_region);
-    if (auto const system = system_principal(speech); !system.empty())
+    if (auto const system = model::system_principal(speech); !system.empty())
         pair["systemPrincipalId"] = system;
 
     s.storage_marker = make_unknown("the Speech account names no storage "
@@ -282,7 +258,7 @@ Subject make_subject(model::Estate const& estate, model::Resource const& speech,
     if (!storage_id.empty()) {
         pair["storageId"] = storage_id;
         auto const principal =
-            storage_principal(speech, owned->identity_client_id);
+            model::storage_principal(speech, owned->identity_client_id);
         if (!principal.empty())
             pair["principalId"] = principal;
 

@@ -57,6 +57,40 @@ std::vector<OwnedStorage> user_owned_storage(Resource const& speech)
     return entries;
 }
 
+namespace {
+
+boost::json::object const* object_field(boost::json::object const* o,
+                                        std::string_view key)
+{
+    auto const* v = o ? o->if_contains(key) : nullptr;
+    return v ? v->if_object() : nullptr;
+}
+
+}
+
+std::string system_principal(Resource const& speech)
+{
+    auto const* identity = object_field(speech.json, "identity");
+    if (!icontains(string_field(identity, "type"), "SystemAssigned"))
+        return {};
+    return to_lower(string_field(identity, "principalId"));
+}
+
+std::string storage_principal(Resource const& speech,
+                              std::string const& identity_client_id)
+{
+    if (identity_client_id.empty())
+        return system_principal(speech);
+    auto const* identity = object_field(speech.json, "identity");
+    if (auto const* assigned =
+            object_field(identity, "userAssignedIdentities"))
+        for (auto const& [id, value] : *assigned)
+            if (iequals(string_field(value.if_object(), "clientId"),
+                        identity_client_id))
+                return to_lower(string_field(value.if_object(), "principalId"));
+    return {};
+}
+
 std::string Gap::describe() const
 {
     std::string out = what;

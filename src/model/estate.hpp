@@ -55,6 +55,16 @@ struct OwnedStorage
 // `storageResourceId` that some documents show; empty for non-BYOS.
 std::vector<OwnedStorage> user_owned_storage(Resource const& speech);
 
+// The lower-case principal ID of the Speech account's system-assigned
+// identity; empty without one.
+std::string system_principal(Resource const& speech);
+
+// The principal that reaches the storage account: the user-assigned
+// identity that the entry names by client ID, else the system one; empty
+// when there is none.
+std::string storage_principal(Resource const& speech,
+                              std::string const& identity_client_id);
+
 // Something the audit needed and could not read.
 struct Gap
 {

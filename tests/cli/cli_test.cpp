@@ -409,9 +409,14 @@ BOOST_AUTO_TEST_CASE(rules_from_a_folder_add_and_replace)
 
 BOOST_AUTO_TEST_CASE(scan_help_and_version)
 {
+    // No credential at all (the metadata service is on a closed port).
     auto const scan = run_tool({"scan"});
     BOOST_TEST(scan.exit_code == 2);
-    BOOST_TEST(scan.err.find("not available") != std::string::npos);
+    BOOST_TEST(scan.err.find("no credential found") != std::string::npos);
+    BOOST_TEST(run_tool({"scan", "file.json"}).exit_code == 2);
+    BOOST_TEST(run_tool({"check", "f.json", "--subscription", "s"})
+                   .err.find("--subscription is for scan") !=
+               std::string::npos);
 
     auto const help = run_tool({"--help"});
     BOOST_TEST(help.exit_code == 0);

@@ -55,6 +55,29 @@ struct Argv
     }
 };
 
+// The child's environment: the defaults below, each replaced by an entry
+// of `env` with the same name, then the rest of `env`. The metadata
+// service is always moved to a closed loopback port, so that no test can
+// reach the real one through the managed identity credential.
+std::vector<std::string> environment_of(std::vector<std::string> defaults,
+                                        std::vector<std::string> const& env)
+{
+    defaults.push_back("AZURE_POD_IDENTITY_AUTHORITY_HOST=http://127.0.0.1:9");
+    auto const name = [](std::string const& entry) {
+        return entry.substr(0, entry.find('='));
+    };
+    std::vector<std::string> out;
+    for (auto const& d : defaults) {
+        bool replaced = false;
+        for (auto const& e : env)
+            replaced = replaced || name(e) == name(d);
+        if (!replaced)
+            out.push_back(d);
+    }
+    out.insert(out.end(), env.begin(), env.end());
+    return out;
+}
+
 }
 
 Run run_tool_on_terminal(std::vector<std::string> const& args,
@@ -63,10 +86,7 @@ Run run_tool_on_terminal(std::vector<std::string> const& args,
     std::vector<std::string> argv{BYOS_AUDIT_BINARY};
     argv.insert(argv.end(), args.begin(), args.end());
     Argv a(std::move(argv));
-    std::vector<std::string> environment{"PATH=/usr/bin:/bin",
-                                         "TERM=xterm"};
-    environment.insert(environment.end(), env.begin(), env.end());
-    Argv e(std::move(environment));
+    Argv e(environment_of({"PATH=/usr/bin:/bin", "TERM=xterm"}, env));
 
     int master = -1;
     pid_t const pid = ::forkpty(&master, nullptr, nullptr, nullptr);
@@ -105,9 +125,7 @@ Run run_tool(std::vector<std::string> const& args,
     std::vector<std::string> argv{BYOS_AUDIT_BINARY};
     argv.insert(argv.end(), args.begin(), args.end());
     Argv a(std::move(argv));
-    std::vector<std::string> environment{"PATH=/usr/bin:/bin"};
-    environment.insert(environment.end(), env.begin(), env.end());
-    Argv e(std::move(environment));
+    Argv e(environment_of({"PATH=/usr/bin:/bin"}, env));
 
     pid_t const pid = ::fork();
     if (pid < 0)
