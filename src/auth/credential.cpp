@@ -201,8 +201,8 @@ public:
                                     "type:jwt-bearer") +
                     "&client_assertion=" + net::url_encode(trim(*assertion));
         }
-        auto const response =
-            co_await client.send(net::Request::token(*url, std::move(form)));
+        auto const request = net::Request::token(*url, std::move(form));
+        auto const response = co_await client.send(request);
         co_return parse_token("the token endpoint " + url->origin(), response);
     }
 
@@ -251,7 +251,8 @@ public:
             probed_.reset();
             co_return token;
         }
-        auto const response = co_await client.send(request());
+        auto const mine = request();
+        auto const response = co_await client.send(mine);
         co_return parse_token(from_, response);
     }
 
@@ -404,7 +405,7 @@ choose(Settings const& settings, Getenv const& getenv, net::Client& client)
         // briefly: any answer means it is there.
         auto probe = (*identity)->request();
         probe.limit(std::chrono::milliseconds(1'000), 1);
-        auto const answer = co_await client.send(std::move(probe));
+        auto const answer = co_await client.send(probe);
         if (answer.status != 0) {
             auto token = parse_token((*identity)->from(), answer);
             if (!token)

@@ -370,11 +370,15 @@ awaitable<Attempt> Client::Impl::attempt(Request const& request,
     }
 
     ++stats.requests;
-    auto out = connection->secure
-                   ? co_await exchange(*connection->secure, *connection,
-                                       request, bearer)
-                   : co_await exchange(*connection->plain, *connection,
-                                       request, bearer);
+    // Two statements, not a conditional expression: g++ 12 mixes up the
+    // results of two co_awaits in the arms of one.
+    Attempt out;
+    if (connection->secure)
+        out = co_await exchange(*connection->secure, *connection, request,
+                                bearer);
+    else
+        out = co_await exchange(*connection->plain, *connection, request,
+                                bearer);
     out.stale = out.stale && reused;
     if (out.status != 0 && out.keep_alive)
         idle[origin].push_back(std::move(connection));
@@ -408,7 +412,7 @@ void Client::set_authorizer(Authorizer authorizer)
     impl_->authorizer = std::move(authorizer);
 }
 
-awaitable<Response> Client::send(Request request)
+awaitable<Response> Client::send(Request const& request)
 {
     auto& s = *impl_;
     Response response;
@@ -425,11 +429,15 @@ awaitable<Response> Client::send(Request request)
         // slot of its own.
         std::string bearer;
         if (request.needs_bearer()) {
-            if (!s.authorizer)
-                co_return Response{0, "", "no credential for ARM", attempt};
+            if (!s.authorizer) {
+                response.failure = "no credential for ARM";
+                co_return response;
+            }
             auto token = co_await s.authorizer();
-            if (!token)
-                co_return Response{0, "", token.error().describe(), attempt};
+            if (!token) {
+                response.failure = token.error().describe();
+                co_return response;
+            }
             bearer = std::move(*token);
         }
 

@@ -140,7 +140,9 @@ public:
 
     // Sends `request` and returns the final response, after any retries.
     // Network failures are responses with status 0, never exceptions.
-    boost::asio::awaitable<Response> send(Request request);
+    // The request is taken by reference and must outlive the call: g++ 12
+    // destroys a temporary argument of a co_await expression twice.
+    boost::asio::awaitable<Response> send(Request const& request);
 
     // Closes the idle connections politely; call when done.
     boost::asio::awaitable<void> close();

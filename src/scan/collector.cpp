@@ -33,6 +33,9 @@ constexpr char const* authorization_api = "2022-04-01";
 constexpr char const* features_api = "2021-07-01";
 constexpr char const* graph_api = "2024-04-01";
 
+std::string const no_scope;
+std::string const no_principal;
+
 // A listing that never ends is cut off here; its last page keeps its
 // nextLink, so the audit reports the listing as incomplete.
 constexpr std::size_t max_pages = 10'000;
@@ -157,8 +160,11 @@ private:
     }
 
     // One GET, or a listing with all its pages, as a snapshot entry.
-    awaitable<bj::object> fetch(std::string scope, std::string path,
-                                bool paged, std::string principal = {})
+    // Arguments by reference: g++ 12 destroys a temporary argument of a
+    // co_await expression twice, so callers pass named values.
+    awaitable<bj::object> fetch(std::string const& scope,
+                                std::string const& path, bool paged,
+                                std::string const& principal = no_principal)
     {
         bj::object entry;
         if (!scope.empty())
@@ -176,7 +182,8 @@ private:
 
         bj::array pages;
         for (std::size_t n = 0;; ++n) {
-            auto response = co_await client_.send(net::Request::arm_get(*url));
+            auto const request = net::Request::arm_get(*url);
+            auto response = co_await client_.send(request);
             note_response();
             bj::error_code ec;
             auto body = response.status >= 200 && response.status < 300
@@ -249,9 +256,9 @@ private:
     {
         std::vector<std::string> found;
         if (scope_.subscriptions.empty()) {
-            auto entry = co_await fetch(
-                {}, std::string("/subscriptions?api-version=") + resources_api,
-                true);
+            auto const path =
+                std::string("/subscriptions?api-version=") + resources_api;
+            auto entry = co_await fetch(no_scope, path, true);
             for (auto const* sub : items(entry)) {
                 auto const state = string_at(*sub, "state");
                 auto const id = string_at(*sub, "subscriptionId");
@@ -274,20 +281,17 @@ private:
 
     awaitable<void> subscription(std::string sub)
     {
-        auto entry = co_await fetch("/subscriptions/" + sub,
-                                    "/subscriptions/" + sub +
-                                        "?api-version=" + resources_api,
-                                    false);
+        auto const scope = "/subscriptions/" + sub;
+        auto const path = scope + "?api-version=" + resources_api;
+        auto entry = co_await fetch(scope, path, false);
         collection("subscriptions").push_back(std::move(entry));
     }
 
     awaitable<void> locations(std::string sub)
     {
-        auto entry = co_await fetch("/subscriptions/" + sub,
-                                    "/subscriptions/" + sub +
-                                        "/locations?api-version=" +
-                                        resources_api,
-                                    true);
+        auto const scope = "/subscriptions/" + sub;
+        auto const path = scope + "/locations?api-version=" + resources_api;
+        auto entry = co_await fetch(scope, path, true);
         collection("locations").push_back(std::move(entry));
     }
 
@@ -296,12 +300,11 @@ private:
         auto scope = "/subscriptions/" + sub;
         if (!scope_.resource_group.empty())
             scope += "/resourceGroups/" + scope_.resource_group;
-        auto entry = co_await fetch(
-            scope,
-            scope + "/providers/Microsoft.CognitiveServices/accounts"
-                    "?api-version=" +
-                cognitive_api,
-            true);
+        auto const path = scope +
+                          "/providers/Microsoft.CognitiveServices/accounts"
+                          "?api-version=" +
+                          cognitive_api;
+        auto entry = co_await fetch(scope, path, true);
         follow_speech(entry);
         collection("speechAccounts").push_back(std::move(entry));
     }
@@ -352,8 +355,8 @@ private:
 
     awaitable<void> storage_account(std::string id)
     {
-        auto entry = co_await fetch(
-            id, id + "?api-version=" + std::string(storage_api), false);
+        auto const path = id + "?api-version=" + storage_api;
+        auto entry = co_await fetch(id, path, false);
         bool const found = entry.at("status").as_int64() == 200;
         collection("storageAccounts").push_back(std::move(entry));
         if (!found)
@@ -369,22 +372,20 @@ private:
 
     awaitable<void> blob_service(std::string id)
     {
-        auto entry = co_await fetch(id,
-                                    id + "/blobServices/default?api-version=" +
-                                        storage_api,
-                                    false);
+        auto const path =
+            id + "/blobServices/default?api-version=" + storage_api;
+        auto entry = co_await fetch(id, path, false);
         collection("blobServices").push_back(std::move(entry));
     }
 
     awaitable<void> role_assignments(std::string id, std::string principal)
     {
-        auto entry = co_await fetch(
-            id,
+        auto const path =
             id + "/providers/Microsoft.Authorization/roleAssignments"
                  "?api-version=" +
-                authorization_api + "&$filter=" +
-                net::url_encode("principalId eq '" + principal + "'"),
-            true, principal);
+            authorization_api + "&$filter=" +
+            net::url_encode("principalId eq '" + principal + "'");
+        auto entry = co_await fetch(id, path, true, principal);
         for (auto const* assignment : items(entry)) {
             auto const* properties = assignment->if_contains("properties");
             if (!properties || !properties->is_object())
@@ -400,21 +401,20 @@ private:
 
     awaitable<void> role_definition(std::string id)
     {
-        auto entry = co_await fetch(
-            id, id + "?api-version=" + std::string(authorization_api), false);
+        auto const path = id + "?api-version=" + authorization_api;
+        auto entry = co_await fetch(id, path, false);
         collection("roleDefinitions").push_back(std::move(entry));
     }
 
     awaitable<void> feature(std::string sub)
     {
         auto const scope = "/subscriptions/" + sub;
-        auto entry = co_await fetch(
-            scope,
-            scope + "/providers/Microsoft.Features/providers/"
-                    "Microsoft.CognitiveServices/features/byoxPreview"
-                    "?api-version=" +
-                features_api,
-            false);
+        auto const path = scope +
+                          "/providers/Microsoft.Features/providers/"
+                          "Microsoft.CognitiveServices/features/byoxPreview"
+                          "?api-version=" +
+                          features_api;
+        auto entry = co_await fetch(scope, path, false, no_principal);
         collection("features").push_back(std::move(entry));
     }
 
@@ -448,12 +448,13 @@ private:
             if (subscriptions.size() == 1)
                 scope = "/subscriptions/" + subscriptions.front();
         }
-        auto entry = co_await graph(scope, std::move(request));
+        auto entry = co_await graph(scope, request);
         follow_speech(entry);
         collection("speechAccounts").push_back(std::move(entry));
     }
 
-    awaitable<bj::object> graph(std::string scope, bj::object request)
+    awaitable<bj::object> graph(std::string const& scope,
+                                bj::object& request)
     {
         auto const path = std::string("/providers/Microsoft.ResourceGraph/"
                                       "resources?api-version=") +
@@ -476,7 +477,7 @@ private:
                                   {"message", post.error().message}};
                 co_return entry;
             }
-            auto response = co_await client_.send(std::move(*post));
+            auto response = co_await client_.send(*post);
             note_response();
             bj::error_code ec;
             auto body = response.status == 200 ? bj::parse(response.body, ec)
