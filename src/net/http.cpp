@@ -425,28 +425,33 @@ awaitable<Response> Client::send(Request const& request)
             co_return response;
         }
 
-        // The token comes before a slot is taken: fetching it may need a
-        // slot of its own.
+        // ARM requests take a slot, then the token, so that a token is
+        // never held while waiting in the queue. Token and managed identity
+        // requests go to Entra ID, not ARM, and take no slot: a refresh
+        // that a slot holder waits for can always go out.
+        bool const limited = request.needs_bearer();
+        if (limited)
+            co_await s.slots.acquire();
         std::string bearer;
-        if (request.needs_bearer()) {
-            if (!s.authorizer) {
-                response.failure = "no credential for ARM";
-                co_return response;
-            }
-            auto token = co_await s.authorizer();
+        if (limited) {
+            Result<std::string> token =
+                Error{"", "", "no credential for ARM"};
+            if (s.authorizer)
+                token = co_await s.authorizer();
             if (!token) {
+                s.slots.release();
                 response.failure = token.error().describe();
                 co_return response;
             }
             bearer = std::move(*token);
         }
 
-        co_await s.slots.acquire();
         s.stats.peak_in_flight =
             std::max(s.stats.peak_in_flight, ++s.in_flight);
         auto result = co_await s.attempt(request, bearer);
         --s.in_flight;
-        s.slots.release();
+        if (limited)
+            s.slots.release();
 
         // A kept-alive connection the server had closed: try a new one at
         // once, without counting it as a failure.

@@ -8,7 +8,8 @@
 // DELETE or a POST to ARM: the scanner is read-only by construction.
 //
 // The Client sends requests over kept-alive connections, at most
-// `concurrency` at a time, with a timeout on every step, and retries what
+// `concurrency` ARM and Resource Graph requests at a time (token requests
+// come on top), with a timeout on every step, and retries what
 // is worth retrying (429 and 503 after their Retry-After, other 5xx,
 // 408, timeouts and dropped connections) with exponential backoff and
 // jitter, a bounded number of times and never past the deadline. TLS is
