@@ -103,7 +103,8 @@ print("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: "
 print("| {:,} | {} | {} ms | {} | {:,} | {} | {} | {:.2f} s | {:.2f} s | "
       "{:.2f}x | {} |".format(pairs, subs, latency, concurrency, requests,
                               stats["peakInFlight"], stats["connections"],
-                              wall, bound, wall / bound, sys.argv[9]))
+                              wall, bound, wall / bound if bound else 0,
+                              sys.argv[9]))
 summary = report.get("summary", {})
 print("findings:", json.dumps(summary))
 PY

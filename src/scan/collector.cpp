@@ -126,10 +126,9 @@ public:
 
     awaitable<bj::object> run()
     {
-        bool const graph = scope_.resource_graph ||
-                           !scope_.management_groups.empty() ||
-                           scope_.subscriptions.size() >
-                               resource_graph_threshold;
+        graph_ = scope_.resource_graph || !scope_.management_groups.empty() ||
+                 scope_.subscriptions.size() > resource_graph_threshold;
+        bool const graph = graph_;
         if (!scope_.management_groups.empty()) {
             tasks_.spawn(graph_speech({}, scope_.management_groups));
         } else {
@@ -340,6 +339,13 @@ private:
     void storage(std::string const& id, std::string const& principal)
     {
         auto const key = model::id_key(id);
+        if (graph_) {
+            // Listed per subscription once the Speech listing is done.
+            if (!principal.empty())
+                storage_principals_[key].insert(principal);
+            graph_storage_[model::subscription_of(id)].emplace(key, id);
+            return;
+        }
         auto& principals = storage_principals_[key];
         bool const first = principals.empty() && !storage_started_.count(key);
         if (!principal.empty())
@@ -451,6 +457,42 @@ private:
         auto entry = co_await graph(scope, request);
         follow_speech(entry);
         collection("speechAccounts").push_back(std::move(entry));
+        for (auto const& [sub, linked] : graph_storage_)
+            tasks_.spawn(graph_storage(sub));
+    }
+
+    // The storage accounts of one subscription that holds linked ones,
+    // through Resource Graph. The listing covers the whole subscription,
+    // so a linked account missing from it does not exist (BYOS003). When
+    // the query fails, each linked account is read from ARM by its ID.
+    awaitable<void> graph_storage(std::string sub)
+    {
+        bj::object request{
+            {"subscriptions", bj::array{bj::value(sub)}},
+            {"query", "resources | where type =~ "
+                      "'microsoft.storage/storageaccounts' | order by id asc"}};
+        auto const scope = "/subscriptions/" + sub;
+        auto entry = co_await graph(scope, request);
+        auto const& linked = graph_storage_[sub];
+        if (entry.at("status").as_int64() != 200) {
+            collection("storageAccounts").push_back(std::move(entry));
+            for (auto const& [key, id] : linked) {
+                storage_started_.insert(key);
+                tasks_.spawn(storage_account(id));
+            }
+            co_return;
+        }
+        for (auto const* account : items(entry)) {
+            auto const id = std::string(string_at(*account, "id"));
+            auto const key = model::id_key(id);
+            if (!linked.count(key) || !storage_read_.insert(key).second)
+                continue;
+            tasks_.spawn(blob_service(id));
+            for (auto const& principal : storage_principals_[key])
+                if (role_started_.insert(key + "\n" + principal).second)
+                    tasks_.spawn(role_assignments(id, principal));
+        }
+        collection("storageAccounts").push_back(std::move(entry));
     }
 
     awaitable<bj::object> graph(std::string const& scope,
@@ -543,6 +585,10 @@ private:
     std::unordered_set<std::string> storage_read_;
     std::unordered_set<std::string> role_started_;
     std::map<std::string, std::set<std::string>> storage_principals_;
+    bool graph_ = false;
+    // Resource Graph mode: linked storage accounts by subscription, key to
+    // ID as written.
+    std::map<std::string, std::map<std::string, std::string>> graph_storage_;
 };
 
 }

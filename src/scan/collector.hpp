@@ -7,7 +7,10 @@
 // in whatever subscription it lives), that account's blob service and the
 // role assignments that reach it for the Speech identity, and the role
 // definitions those assignments name, plus the byoxPreview feature of
-// each subscription that holds Speech accounts. Requests grow with the
+// each subscription that holds Speech accounts. With Resource Graph, the
+// Speech accounts of the whole scope and the storage accounts of each
+// subscription that holds linked ones come from paged queries instead.
+// Requests grow with the
 // number of subscriptions and storage accounts, never with the properties
 // the rules check. Every failed request becomes an entry with its status
 // and ARM error, so the audit reports it as not audited.
