@@ -2,7 +2,9 @@
 
 #include "engine/audit.hpp"
 #include "input/loader.hpp"
+#include "triage/triage.hpp"
 #include "util/files.hpp"
+#include "util/names.hpp"
 
 #include <algorithm>
 #include <chrono>
@@ -34,7 +36,16 @@ std::string now_utc()
     return buffer;
 }
 
-Result<engine::Catalog> load_catalog(Options const& options)
+std::string where_declared(std::string const& file, json::Position at)
+{
+    return at.line ? file + ":" + std::to_string(at.line) : file;
+}
+
+// The built-in rules, the --rules folders, then the configuration's rule
+// settings. Each turned-off or re-levelled rule leaves a notice, so that
+// reports say the catalog is not the stock one.
+Result<engine::Catalog> load_catalog(Options const& options,
+                                     std::vector<triage::Notice>* notices)
 {
     auto catalog = engine::Catalog::builtin();
     if (!catalog)
@@ -42,20 +53,52 @@ Result<engine::Catalog> load_catalog(Options const& options)
     for (auto const& dir : options.rule_dirs)
         if (auto error = catalog->add_directory(dir))
             return *error;
+
+    for (auto const& s : options.suppressions)
+        if (!catalog->find(s.rule))
+            return Error{s.file,
+                         "line " + std::to_string(s.at.line),
+                         "the suppression names no rule '" + s.rule +
+                             "' (byos-audit rules lists them)"};
+    for (auto const& o : options.rule_overrides) {
+        bool const known = o.off ? catalog->remove(o.rule)
+                                 : catalog->set_level(o.rule, o.level);
+        if (!known)
+            return Error{o.file, "line " + std::to_string(o.at.line),
+                         "'rules' names no rule '" + o.rule +
+                             "' (byos-audit rules lists them)"};
+        if (notices)
+            notices->push_back(
+                {"note",
+                 o.rule + (o.off ? " is turned off"
+                                 : std::string(" is given the level ") +
+                                       engine::to_string(o.level)) +
+                     " by " + where_declared(o.file, o.at),
+                 o.file, o.at});
+    }
     return catalog;
 }
 
-int exit_code_for(engine::AuditResult const& result, FailOn fail_on)
+// Suppressed findings never fail the run; with --fail-on-new only new
+// ones do. What could not be read or evaluated always does, as 3.
+int exit_code_for(engine::AuditResult const& result,
+                  triage::Triage const& triaged, Options const& options)
 {
     if (!result.complete())
         return exit_incomplete;
-    if (fail_on == FailOn::never)
+    if (options.fail_on == FailOn::never)
         return exit_clean;
-    auto const threshold = static_cast<int>(fail_on);
-    for (auto const& f : result.findings)
-        if (f.status == engine::Status::failed &&
-            static_cast<int>(f.level) >= threshold)
-            return exit_findings;
+    auto const threshold = static_cast<int>(options.fail_on);
+    for (std::size_t i = 0; i < result.findings.size(); ++i) {
+        auto const& f = result.findings[i];
+        auto const& t = triaged.findings[i];
+        if (f.status != engine::Status::failed || t.suppression ||
+            static_cast<int>(f.level) < threshold)
+            continue;
+        if (options.fail_on_new && t.baseline != triage::BaselineState::new_)
+            continue;
+        return exit_findings;
+    }
     return exit_clean;
 }
 
@@ -121,9 +164,20 @@ std::string now_utc()
     return byos::cli::now_utc();
 }
 
-Result<engine::Catalog> load_catalog(Options const& options)
+Result<Prepared> prepare(Options const& options)
 {
-    return byos::cli::load_catalog(options);
+    std::vector<triage::Notice> notices;
+    auto catalog = load_catalog(options, &notices);
+    if (!catalog)
+        return catalog.error();
+    Prepared prepared{std::move(*catalog), std::nullopt, std::move(notices)};
+    if (options.baseline) {
+        auto baseline = triage::read_baseline(*options.baseline);
+        if (!baseline)
+            return baseline.error();
+        prepared.baseline = std::move(*baseline);
+    }
+    return prepared;
 }
 
 void print_error(std::ostream& err, Error const& error)
@@ -133,11 +187,12 @@ void print_error(std::ostream& err, Error const& error)
 
 int audit_and_report(Options const& options,
                      std::vector<std::string> const& args,
-                     engine::Catalog const& catalog, model::Estate& estate,
+                     Prepared const& prepared, model::Estate& estate,
                      std::vector<std::string> warnings,
                      std::string const& started, std::ostream& out,
                      std::ostream& err, bool out_is_terminal)
 {
+    auto const& catalog = prepared.catalog;
     input::finish(estate);
 
     // The HTML report shows what every passing rule read, too.
@@ -147,13 +202,22 @@ int audit_and_report(Options const& options,
         std::find(formats.begin(), formats.end(), report::Format::html) !=
         formats.end();
     auto result = engine::audit(estate, catalog, audit_options);
+    auto triaged = triage::triage(
+        result, catalog, options.suppressions, options.today,
+        prepared.baseline ? &*prepared.baseline : nullptr);
+    triaged.notices.insert(triaged.notices.begin(), prepared.notices.begin(),
+                           prepared.notices.end());
     warnings.insert(warnings.end(), result.warnings.begin(),
                     result.warnings.end());
+    for (auto const& notice : triaged.notices)
+        if (notice.level == "warning")
+            warnings.push_back(notice.message);
     for (auto const& warning : warnings)
         err << "byos-audit: warning: " << warning << "\n";
 
     report::Context context{result,  catalog,   estate, options.audit,
-                            started, now_utc(), args,   options.sarif};
+                            started, now_utc(), args,   options.sarif,
+                            &triaged};
     report::TextStyle style;
     style.verbose = options.verbose;
     style.color = out_is_terminal && !options.output &&
@@ -162,7 +226,7 @@ int audit_and_report(Options const& options,
         print_error(err, *error);
         return exit_usage;
     }
-    return exit_code_for(result, options.fail_on);
+    return exit_code_for(result, triaged, options);
 }
 
 }
@@ -173,9 +237,9 @@ int check(Options const& options, std::vector<std::string> const& args,
           std::ostream& out, std::ostream& err, bool out_is_terminal)
 {
     auto const started = now_utc();
-    auto catalog = load_catalog(options);
-    if (!catalog) {
-        print_error(err, catalog.error());
+    auto prepared = detail::prepare(options);
+    if (!prepared) {
+        print_error(err, prepared.error());
         return exit_usage;
     }
 
@@ -187,14 +251,14 @@ int check(Options const& options, std::vector<std::string> const& args,
             return exit_usage;
         }
     }
-    return detail::audit_and_report(options, args, *catalog, estate,
+    return detail::audit_and_report(options, args, *prepared, estate,
                                     std::move(warnings), started, out, err,
                                     out_is_terminal);
 }
 
 int rules_list(Options const& options, std::ostream& out, std::ostream& err)
 {
-    auto catalog = load_catalog(options);
+    auto catalog = load_catalog(options, nullptr);
     if (!catalog) {
         print_error(err, catalog.error());
         return exit_usage;
@@ -211,7 +275,7 @@ int rules_list(Options const& options, std::ostream& out, std::ostream& err)
 
 int rules_show(Options const& options, std::ostream& out, std::ostream& err)
 {
-    auto catalog = load_catalog(options);
+    auto catalog = load_catalog(options, nullptr);
     if (!catalog) {
         print_error(err, catalog.error());
         return exit_usage;
@@ -245,6 +309,83 @@ int rules_show(Options const& options, std::ostream& out, std::ostream& err)
     return exit_clean;
 }
 
+// The effective settings, one a line, with where each came from; then
+// what the configuration file adds that has no option.
+int show_config(Options const& options, std::ostream& out, std::ostream& err)
+{
+    auto catalog = load_catalog(options, nullptr);
+    if (!catalog) {
+        print_error(err, catalog.error());
+        return exit_usage;
+    }
+    out << "configuration file: "
+        << (options.config_file ? *options.config_file : "(none)") << "\n\n";
+    std::size_t width = 0;
+    for (auto const& s : options.settings)
+        width = std::max(width, s.option.size());
+    for (auto const& s : options.settings) {
+        std::string name = s.option;
+        name.resize(width + 2, ' ');
+        out << name << (s.value.empty() ? "(none)" : s.value) << "  ("
+            << s.source << ")\n";
+    }
+    for (auto const& p : options.audit.scenario_patterns)
+        out << "scenario " << engine::to_string(p.scenario) << " for "
+            << p.resource << "  (" << *options.config_file << ")\n";
+    for (auto const& o : options.rule_overrides)
+        out << "rule " << o.rule << " "
+            << (o.off ? "off" : engine::to_string(o.level)) << "  ("
+            << where_declared(o.file, o.at) << ")\n";
+    for (auto const& s : options.suppressions) {
+        bool const expired = s.expires < options.today;
+        out << "suppression " << s.rule << " " << s.resource << " until "
+            << s.expires << (expired ? " (expired)" : "")
+            << (s.owner.empty() ? "" : ", owner " + s.owner) << "  ("
+            << s.declared_at() << ")\n";
+    }
+    return exit_clean;
+}
+
+// New, fixed and still open between two SARIF reports. Exits 1 when
+// something new is at or above --fail-on, like --fail-on-new.
+int diff(Options const& options, std::ostream& out, std::ostream& err)
+{
+    auto before = triage::read_baseline(options.inputs[0]);
+    if (!before) {
+        print_error(err, before.error());
+        return exit_usage;
+    }
+    auto after = triage::read_baseline(options.inputs[1]);
+    if (!after) {
+        print_error(err, after.error());
+        return exit_usage;
+    }
+    auto const changes = triage::diff(*before, *after);
+    auto const text = report::diff_report(
+        changes, options.inputs[0], options.inputs[1],
+        options.formats.front() == report::Format::markdown);
+    if (options.output) {
+        if (auto error = write_file_atomically(*options.output, text)) {
+            print_error(err, *error);
+            return exit_usage;
+        }
+    } else {
+        out << text << std::flush;
+    }
+
+    if (options.fail_on == FailOn::never)
+        return exit_clean;
+    for (auto const& r : changes.added) {
+        if (r.suppressed)
+            continue;
+        auto const level = find_by_name(engine::level_names, r.level);
+        if (level && static_cast<int>(*level) >=
+                         static_cast<int>(options.fail_on))
+            return exit_findings;
+    }
+    return exit_clean;
+}
+
 }
 
 int run(Options const& options, std::vector<std::string> const& args,
@@ -260,6 +401,8 @@ int run(Options const& options, std::vector<std::string> const& args,
         return detail::scan(options, args, out, err, out_is_terminal);
     case Command::rules_list: return rules_list(options, out, err);
     case Command::rules_show: return rules_show(options, out, err);
+    case Command::config: return show_config(options, out, err);
+    case Command::diff: return diff(options, out, err);
     }
     return exit_internal;
 }

@@ -7,7 +7,12 @@
 #include <boost/program_options.hpp>
 
 #include <algorithm>
+#include <cctype>
+#include <ctime>
+#include <map>
 #include <sstream>
+
+#include <unistd.h>
 
 namespace byos::cli {
 
@@ -43,6 +48,20 @@ po::options_description audit_options()
     add("sarif-include-passes", po::bool_switch(),
         "add results for rules that passed or did not apply (kind pass and "
         "notApplicable), as evidence for auditors");
+    add("config", po::value<std::string>(),
+        "read settings from this file instead of the .byos-audit.json of "
+        "the working folder or its nearest parent in the repository");
+    add("baseline", po::value<std::string>(),
+        "an earlier byos-audit SARIF report: mark each finding new, "
+        "unchanged or updated, and list those fixed since as absent");
+    add("fail-on-new", po::bool_switch(),
+        "with --baseline, let only new findings at or above --fail-on make "
+        "the exit code 1");
+    add("github", po::bool_switch(),
+        "SARIF for GitHub code scanning, which ignores SARIF suppressions "
+        "and baseline states: leave out suppressed and absent results");
+    add("sarif-drop-suppressed", po::bool_switch(),
+        "leave suppressed findings out of the SARIF report");
     add("verbose,v", po::bool_switch(),
         "show what each finding read, its related resource and its fix");
     add("quiet,q", po::bool_switch(),
@@ -57,8 +76,9 @@ po::options_description scan_options()
     add("subscription", po::value<std::vector<std::string>>()->composing(),
         "a subscription ID to scan (repeatable); without it, every "
         "subscription the identity can see");
-    add("resource-group", po::value<std::string>(),
-        "scan the Speech accounts of this resource group only");
+    add("resource-group", po::value<std::vector<std::string>>()->composing(),
+        "scan the Speech accounts of this resource group only "
+        "(repeatable)");
     add("management-group",
         po::value<std::vector<std::string>>()->composing(),
         "scan a management group through Resource Graph (repeatable)");
@@ -172,6 +192,14 @@ Status read_audit_options(po::variables_map const& vm, Options& options)
     if (vm.count("sarif-category"))
         options.sarif.category = vm["sarif-category"].as<std::string>();
     options.sarif.include_passes = vm["sarif-include-passes"].as<bool>();
+    options.sarif.drop_suppressed = vm["sarif-drop-suppressed"].as<bool>() ||
+                                    vm["github"].as<bool>();
+    options.sarif.drop_absent = vm["github"].as<bool>();
+    if (vm.count("baseline"))
+        options.baseline = vm["baseline"].as<std::string>();
+    options.fail_on_new = vm["fail-on-new"].as<bool>();
+    if (options.fail_on_new && !options.baseline)
+        return Error{"", "", "--fail-on-new needs --baseline"};
     options.verbose = vm["verbose"].as<bool>();
     options.quiet = vm["quiet"].as<bool>();
     return std::nullopt;
@@ -198,7 +226,17 @@ Status read_scan_options(po::variables_map const& vm, ScanOptions& scan)
             return Error{"", "",
                          "--subscription takes a subscription ID, not '" +
                              sub + "'"};
-    text("resource-group", scan.resource_group);
+    if (vm.count("resource-group"))
+        scan.resource_groups =
+            vm["resource-group"].as<std::vector<std::string>>();
+    // Names go into Resource Graph queries: ARM allows letters, digits,
+    // '_', '-', '.', '(' and ')', and nothing that could end a string.
+    for (auto const& group : scan.resource_groups)
+        if (group.empty() || group.size() > 90 ||
+            group.find_first_of("'\"/\\ ") != std::string::npos)
+            return Error{"", "",
+                         "--resource-group takes a resource group name, "
+                         "not '" + group + "'"};
     if (vm.count("management-group"))
         scan.management_groups =
             vm["management-group"].as<std::vector<std::string>>();
@@ -250,6 +288,9 @@ std::string help_text()
            "       byos-audit rules [--rules DIR]\n"
            "       byos-audit rules show ID [--rules DIR]\n"
            "       byos-audit scan [--subscription ID]... [OPTIONS]\n"
+           "       byos-audit diff OLD.sarif NEW.sarif [--format "
+           "text|markdown]\n"
+           "       byos-audit config [OPTIONS]\n"
            "       byos-audit --help | --version\n"
            "\n"
            "Audits Azure 'bring your own storage' (BYOS) Speech resources and "
@@ -265,12 +306,23 @@ std::string help_text()
            "  scan            read the estate from Azure Resource Manager "
            "(read-only:\n"
            "                  the Reader role is enough) and audit it\n"
+           "  diff OLD NEW    what is new, fixed and still open between two "
+           "SARIF\n"
+           "                  reports of byos-audit\n"
+           "  config          print the effective settings and where each "
+           "came from\n"
+           "\n"
+           "Settings come from the command line, else a BYOS_AUDIT_ variable "
+           "(the\noption's name in upper case, '_' for '-'), else the "
+           "configuration file\n(.byos-audit.json or --config), else their "
+           "defaults.\n"
            "\n"
         << audit_options() << "\n"
         << scan_options()
         << "\n"
            "Exit codes:\n"
-           "  0  no finding at or above --fail-on\n"
+           "  0  no finding at or above --fail-on (with --fail-on-new: no "
+           "new one)\n"
            "  1  findings at or above --fail-on\n"
            "  2  usage error or unreadable input (nothing is written)\n"
            "  3  audit incomplete: something could not be read or "
@@ -280,9 +332,245 @@ std::string help_text()
     return out.str();
 }
 
+namespace {
+
+// Where a layered setting came from, so that an error in it can name the
+// variable, or the file and line, instead of an option nobody typed.
+struct Origin
+{
+    std::string source; // as `config` prints it
+    Error place;        // file and where, without the message
+};
+
+po::options_description all_options()
+{
+    po::options_description all = audit_options();
+    all.add(scan_options());
+    all.add_options()("input",
+                      po::value<std::vector<std::string>>()->composing(), "");
+    all.add_options()("help,h", po::bool_switch(), "");
+    return all;
+}
+
+Result<po::variables_map> parse_command_line(
+    std::vector<std::string> const& rest)
+{
+    po::positional_options_description positional;
+    positional.add("input", -1);
+    po::variables_map vm;
+    try {
+        po::store(po::command_line_parser(rest)
+                      .options(all_options())
+                      .positional(positional)
+                      .run(),
+                  vm);
+        po::notify(vm);
+    } catch (po::error const& e) {
+        return Error{"", "", e.what()};
+    }
+    return vm;
+}
+
+// A value of the command line as `config` prints it.
+std::string shown(po::variable_value const& v)
+{
+    if (v.empty())
+        return "";
+    if (auto const* b = boost::any_cast<bool>(&v.value()))
+        return *b ? "true" : "false";
+    if (auto const* t = boost::any_cast<std::string>(&v.value()))
+        return *t;
+    if (auto const* l =
+            boost::any_cast<std::vector<std::string>>(&v.value()))
+        return join(*l, ", ");
+    if (auto const* n = boost::any_cast<std::size_t>(&v.value()))
+        return std::to_string(*n);
+    if (auto const* i = boost::any_cast<int>(&v.value()))
+        return std::to_string(*i);
+    return "?";
+}
+
+Result<bool> parse_flag(std::string const& name, std::string const& value)
+{
+    auto const v = to_lower(trim(value));
+    if (v == "true" || v == "1" || v == "yes")
+        return true;
+    if (v == "false" || v == "0" || v == "no" || v.empty())
+        return false;
+    return Error{"", "", name + " takes true or false, not '" + value + "'"};
+}
+
+// The values each layer under the command line gives a setting.
+struct Layers
+{
+    std::map<std::string, std::vector<std::string>> environment;
+    std::optional<ConfigFile> file;
+};
+
+Result<Layers> read_layers(po::variables_map const& vm,
+                           Environment const& env)
+{
+    Layers layers;
+    std::optional<std::string> config_path;
+    for (auto const& [name, value] : env.variables) {
+        if (name == "BYOS_AUDIT_CONFIG") {
+            config_path = value;
+            continue;
+        }
+        LayeredSetting const* setting = nullptr;
+        for (auto const& s : layered_settings())
+            if (environment_name(s.option) == name)
+                setting = &s;
+        if (!setting) {
+            std::string known = "BYOS_AUDIT_CONFIG";
+            for (auto const& s : layered_settings())
+                known += ", " + environment_name(s.option);
+            return Error{"", "",
+                         name + " is not a byos-audit setting; the "
+                                "variables are " +
+                             known};
+        }
+        std::vector<std::string> values;
+        if (setting->kind == SettingKind::list) {
+            values = split_trimmed(value, ',');
+        } else if (setting->kind == SettingKind::flag) {
+            auto flag = parse_flag(name, value);
+            if (!flag)
+                return flag.error();
+            values.emplace_back(*flag ? "true" : "false");
+        } else {
+            values.push_back(value);
+        }
+        layers.environment[setting->option] = std::move(values);
+    }
+
+    if (vm.count("config"))
+        config_path = vm["config"].as<std::string>();
+    if (!config_path) {
+        config_path = find_config(env.directory);
+    } else if (!config_path->empty() && config_path->front() != '/' &&
+               env.directory != ".") {
+        config_path = env.directory + "/" + *config_path;
+    }
+    if (config_path && !config_path->empty()) {
+        auto file = read_config(*config_path);
+        if (!file)
+            return file.error();
+        layers.file = std::move(*file);
+    }
+    return layers;
+}
+
+// Adds to `args` the options the environment and the file set and the
+// command line does not, and records where every setting came from.
+void add_layers(po::variables_map const& vm, Layers const& layers,
+                bool scan, std::vector<std::string>& args,
+                std::vector<Options::Setting>& settings,
+                std::map<std::string, Origin>& origins)
+{
+    for (auto const& s : layered_settings()) {
+        if (s.scan_only && !scan)
+            continue;
+        std::string const option = s.option;
+        if (vm.count(option) && !vm[option].defaulted()) {
+            settings.push_back({option, shown(vm[option]), "command line"});
+            continue;
+        }
+        std::vector<std::string> const* values = nullptr;
+        Origin origin;
+        if (auto const it = layers.environment.find(option);
+            it != layers.environment.end()) {
+            values = &it->second;
+            origin.source = environment_name(option);
+            origin.place = Error{"", origin.source, ""};
+        } else if (layers.file) {
+            if (auto const it = layers.file->settings.find(option);
+                it != layers.file->settings.end()) {
+                values = &it->second.values;
+                auto const& at = it->second.at;
+                origin.source =
+                    layers.file->file + ":" + std::to_string(at.line);
+                origin.place = Error{layers.file->file,
+                                     "line " + std::to_string(at.line) +
+                                         ", column " +
+                                         std::to_string(at.column),
+                                     std::string("'") + s.key + "'"};
+            }
+        }
+        if (!values) {
+            settings.push_back(
+                {option, vm.count(option) ? shown(vm[option]) : "", "default"});
+            continue;
+        }
+        settings.push_back({option, join(*values, ", "), origin.source});
+        origins[option] = origin;
+        for (auto const& v : *values) {
+            if (s.kind == SettingKind::flag) {
+                if (v == "true")
+                    args.push_back("--" + option);
+            } else {
+                args.push_back("--" + option + "=" + v);
+            }
+        }
+    }
+}
+
+// An error about an option the environment or the file set names them.
+Error attribute(Error error, std::map<std::string, Origin> const& origins)
+{
+    for (auto const& [option, origin] : origins) {
+        auto const flag = "--" + option;
+        for (auto at = error.message.find(flag); at != std::string::npos;
+             at = error.message.find(flag, at + 1)) {
+            auto const end = at + flag.size();
+            if (end < error.message.size() &&
+                (std::isalnum(static_cast<unsigned char>(error.message[end])) ||
+                 error.message[end] == '-'))
+                continue;
+            auto place = origin.place;
+            place.message = (place.message.empty() ? "" : place.message + ": ") +
+                            error.message;
+            return place;
+        }
+    }
+    return error;
+}
+
+}
+
+Environment process_environment()
+{
+    Environment env;
+    for (char** e = environ; e && *e; ++e) {
+        std::string_view const entry(*e);
+        if (entry.rfind("BYOS_AUDIT_", 0) != 0)
+            continue;
+        auto const eq = entry.find('=');
+        if (eq == std::string_view::npos)
+            continue;
+        env.variables.emplace_back(entry.substr(0, eq), entry.substr(eq + 1));
+    }
+    std::time_t t = std::time(nullptr);
+    if (char const* epoch = std::getenv("SOURCE_DATE_EPOCH"))
+        t = static_cast<std::time_t>(std::strtoll(epoch, nullptr, 10));
+    std::tm tm{};
+    gmtime_r(&t, &tm);
+    char buffer[16];
+    std::strftime(buffer, sizeof buffer, "%Y-%m-%d", &tm);
+    env.today = buffer;
+    return env;
+}
+
 Result<Options> parse_options(std::vector<std::string> const& args)
 {
+    return parse_options(args, process_environment());
+}
+
+Result<Options> parse_options(std::vector<std::string> const& args,
+                              Environment const& environment)
+{
     Options options;
+    options.today = environment.today;
     if (args.empty() || args[0] == "--help" || args[0] == "-h" ||
         args[0] == "help")
         return options;
@@ -293,45 +581,45 @@ Result<Options> parse_options(std::vector<std::string> const& args)
 
     auto const& command = args[0];
     std::vector<std::string> rest(args.begin() + 1, args.end());
-
-    po::options_description visible = audit_options();
-    visible.add(scan_options());
-    po::options_description hidden;
-    hidden.add_options()(
-        "input", po::value<std::vector<std::string>>()->composing(), "");
-    hidden.add_options()("help,h", po::bool_switch(), "");
-    po::options_description all;
-    all.add(visible).add(hidden);
-    po::positional_options_description positional;
-    positional.add("input", -1);
-
-    po::variables_map vm;
-    try {
-        po::store(po::command_line_parser(rest)
-                      .options(all)
-                      .positional(positional)
-                      .run(),
-                  vm);
-        po::notify(vm);
-    } catch (po::error const& e) {
-        return Error{"", "", e.what()};
-    }
-    if (vm["help"].as<bool>())
+    auto cli = parse_command_line(rest);
+    if (!cli)
+        return cli.error();
+    if ((*cli)["help"].as<bool>())
         return options;
 
+    // The environment and the configuration file fill in what the command
+    // line leaves out, as if it had been typed after it.
+    auto layers = read_layers(*cli, environment);
+    if (!layers)
+        return layers.error();
+    bool const scan_settings = command == "scan" || command == "config";
+    std::map<std::string, Origin> origins;
+    add_layers(*cli, *layers, scan_settings, rest, options.settings,
+               origins);
+    auto merged = parse_command_line(rest);
+    if (!merged)
+        return attribute(merged.error(), origins);
+    auto const& vm = *merged;
+    if (layers->file) {
+        options.config_file = layers->file->file;
+        options.rule_overrides = layers->file->rules;
+        options.suppressions = layers->file->suppressions;
+        options.audit.scenario_patterns = layers->file->scenarios;
+    }
+
     if (auto error = read_audit_options(vm, options))
-        return *error;
+        return attribute(*error, origins);
     if (vm.count("input"))
         options.inputs = vm["input"].as<std::vector<std::string>>();
 
-    if (command != "scan")
+    if (!scan_settings)
         for (auto const* name : scan_only)
             if (vm.count(name) && !vm[name].defaulted())
                 return Error{"", "",
                              "--" + std::string(name) + " is for scan"};
-    if (command == "scan")
+    if (scan_settings)
         if (auto error = read_scan_options(vm, options.scan))
-            return *error;
+            return attribute(*error, origins);
 
     if (command == "check") {
         options.command = Command::check;
@@ -353,6 +641,17 @@ Result<Options> parse_options(std::vector<std::string> const& args)
             options.rule_id = options.inputs[1];
         }
         options.inputs.clear();
+    } else if (command == "config") {
+        options.command = Command::config;
+        if (!options.inputs.empty())
+            return Error{"", "", "config takes no FILE"};
+    } else if (command == "diff") {
+        options.command = Command::diff;
+        if (options.inputs.size() != 2)
+            return Error{"", "", "usage: byos-audit diff OLD.sarif NEW.sarif"};
+        for (auto const f : options.formats)
+            if (f != report::Format::text && f != report::Format::markdown)
+                return Error{"", "", "diff writes text or markdown"};
     } else {
         return Error{"", "",
                      "unknown command '" + command +

@@ -3,6 +3,7 @@
 // The command line: which command runs, with which settings. Parsing is
 // separate from running so that tests can check both.
 
+#include "cli/config.hpp"
 #include "engine/pair_facts.hpp"
 #include "engine/rule.hpp"
 #include "report/report.hpp"
@@ -32,6 +33,8 @@ enum class Command
     scan,
     rules_list,
     rules_show,
+    config, // the effective settings and where each came from
+    diff,   // what changed between two SARIF reports
 };
 
 // The lowest level that fails the run; `never` fails nothing.
@@ -49,7 +52,7 @@ enum class FailOn
 struct ScanOptions
 {
     std::vector<std::string> subscriptions; // empty: every one visible
-    std::string resource_group;
+    std::vector<std::string> resource_groups; // empty: all
     std::vector<std::string> management_groups;
     bool resource_graph = false;
     std::string cloud = "AzureCloud";
@@ -79,9 +82,45 @@ struct Options
     bool verbose = false;
     bool quiet = false;
     ScanOptions scan;
+
+    // From the configuration file only.
+    std::optional<std::string> config_file; // the file read, if any
+    std::vector<RuleOverride> rule_overrides;
+    std::vector<triage::Suppression> suppressions;
+
+    std::optional<std::string> baseline; // an earlier SARIF report
+    bool fail_on_new = false;            // gate on new findings only
+    std::string today;                   // YYYY-MM-DD, for expiry dates
+
+    // Every layered setting's effective value and where it came from, for
+    // `byos-audit config`.
+    struct Setting
+    {
+        std::string option;
+        std::string value;
+        std::string source; // "command line", "BYOS_AUDIT_X", "FILE:LINE"
+    };
+    std::vector<Setting> settings;
 };
 
-// Parses argv (without the program name). An Error means a usage error.
+// What the layers under the command line read: the working folder (where
+// the configuration file is looked for), the BYOS_AUDIT_ variables and
+// the date.
+struct Environment
+{
+    std::string directory = ".";
+    std::vector<std::pair<std::string, std::string>> variables;
+    std::string today; // YYYY-MM-DD
+};
+
+// The process's own: its working folder, its BYOS_AUDIT_ variables, and
+// today in UTC (the day of SOURCE_DATE_EPOCH when that is set).
+Environment process_environment();
+
+// Parses argv (without the program name) over the environment and the
+// configuration file. An Error means a usage error or a bad setting.
+Result<Options> parse_options(std::vector<std::string> const& args,
+                              Environment const& environment);
 Result<Options> parse_options(std::vector<std::string> const& args);
 
 std::string help_text();

@@ -88,9 +88,9 @@ int scan(Options const& options, std::vector<std::string> const& args,
          std::ostream& out, std::ostream& err, bool out_is_terminal)
 {
     auto const started = now_utc();
-    auto catalog = load_catalog(options);
-    if (!catalog) {
-        print_error(err, catalog.error());
+    auto prepared = prepare(options);
+    if (!prepared) {
+        print_error(err, prepared.error());
         return exit_usage;
     }
     auto const& o = options.scan;
@@ -122,7 +122,7 @@ int scan(Options const& options, std::vector<std::string> const& args,
         return exit_usage;
     }
 
-    scan::ScanScope scope{o.subscriptions, o.resource_group,
+    scan::ScanScope scope{o.subscriptions, o.resource_groups,
                           o.management_groups, o.resource_graph};
     scan::ScanSettings settings;
     settings.arm_endpoint = o.arm_endpoint.empty() ? cloud.arm_endpoint
@@ -170,7 +170,7 @@ int scan(Options const& options, std::vector<std::string> const& args,
                                    error->describe()});
         return exit_internal;
     }
-    return audit_and_report(options, args, *catalog, estate,
+    return audit_and_report(options, args, *prepared, estate,
                             std::move(warnings), started, out, err,
                             out_is_terminal);
 }

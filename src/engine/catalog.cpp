@@ -62,6 +62,26 @@ Rule const* Catalog::find(std::string_view id) const
     return nullptr;
 }
 
+bool Catalog::remove(std::string_view id)
+{
+    auto const at = std::find_if(rules_.begin(), rules_.end(),
+                                 [&](auto const& r) { return iequals(r.id, id); });
+    if (at == rules_.end())
+        return false;
+    rules_.erase(at);
+    return true;
+}
+
+bool Catalog::set_level(std::string_view id, Level level)
+{
+    for (auto& rule : rules_)
+        if (iequals(rule.id, id)) {
+            rule.level = level;
+            return true;
+        }
+    return false;
+}
+
 Status Catalog::add(Rule rule, bool may_replace)
 {
     auto const at = std::lower_bound(

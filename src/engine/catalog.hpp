@@ -34,6 +34,11 @@ public:
     std::vector<Rule> const& rules() const { return rules_; }
     Rule const* find(std::string_view id) const;
 
+    // What a configuration file may change: take a rule out, or give it
+    // another level. False when there is no rule `id`.
+    bool remove(std::string_view id);
+    bool set_level(std::string_view id, Level level);
+
 private:
     Status add(Rule rule, bool may_replace);
 

@@ -144,6 +144,9 @@ bj::value bypass_flags(model::Resource const* storage)
 Scenario scenario_of(model::Resource const& speech, AuditOptions const& options,
                      std::vector<std::string>& warnings)
 {
+    for (auto const& p : options.scenario_patterns)
+        if (id_glob_match(p.resource, speech.id))
+            return p.scenario;
     auto const* tags = object_at(speech.json, "tags");
     if (!tags)
         return options.scenario;

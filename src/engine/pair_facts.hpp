@@ -14,15 +14,27 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace byos::engine {
 
 // True for the names that may follow `pair.` in a field path.
 bool is_known_fact(std::string_view name);
 
+// A scenario for the Speech resources whose IDs match a pattern (see
+// id_glob_match), as a configuration file sets it.
+struct ScenarioPattern
+{
+    std::string resource;
+    Scenario scenario = Scenario::stt;
+};
+
 struct AuditOptions
 {
     Scenario scenario = Scenario::stt;
+    // The first pattern that matches a Speech resource's ID decides its
+    // scenario, before its byos-audit-scenario tag and `scenario`.
+    std::vector<ScenarioPattern> scenario_patterns;
     bool speech_studio = false;
     // Also note what each passing rule read, for reports that show the
     // evidence of a pass (HTML). Off by default: it costs a second

@@ -89,6 +89,7 @@ dl.meta dd { margin: 0; overflow-wrap: anywhere; }
 .passed { color: var(--passed); }
 .not-applicable { color: var(--not-applicable); }
 .not-evaluated { color: var(--not-evaluated); }
+.suppressed { color: var(--muted); }
 .sides { display: grid; grid-template-columns: 1fr 1fr; gap: 1rem; }
 .resource {
   background: var(--panel); border: 1px solid var(--line);
@@ -351,7 +352,9 @@ public:
     {
         body_ += "<body>\n";
         header();
+        changes();
         not_audited();
+        configuration();
         summary();
         filters();
         pairs();
@@ -449,6 +452,75 @@ private:
         out += "</header>\n";
     }
 
+    // Against a baseline: new, fixed and unchanged first, then what was
+    // fixed, which has no row of its own below.
+    void changes()
+    {
+        if (!c_.triage || !c_.triage->has_baseline())
+            return;
+        using triage::BaselineState;
+        auto const& t = *c_.triage;
+        auto& out = body_;
+        out += "<section id=\"changes\">\n<h2>Since the baseline</h2>\n"
+               "<p>Compared with <code>";
+        escape(out, t.baseline_file);
+        out += "</code>.</p>\n<table id=\"baseline-counts\">\n<thead><tr>"
+               "<th scope=\"col\" class=\"number\">new</th>"
+               "<th scope=\"col\" class=\"number\">fixed</th>"
+               "<th scope=\"col\" class=\"number\">unchanged</th>"
+               "<th scope=\"col\" class=\"number\">updated</th>"
+               "<th scope=\"col\" class=\"number\">not verified</th>"
+               "</tr></thead>\n<tbody><tr>";
+        for (auto const n :
+             {t.count(BaselineState::new_), t.count(BaselineState::absent),
+              t.count(BaselineState::unchanged),
+              t.count(BaselineState::updated), t.unverified.size()})
+            out += "<td class=\"number\">" + std::to_string(n) + "</td>";
+        out += "</tr></tbody>\n</table>\n";
+        auto const list = [&](char const* title,
+                              std::vector<triage::BaselineResult> const& rs) {
+            if (rs.empty())
+                return;
+            out += "<h3>";
+            out += title;
+            out += "</h3>\n<ul>\n";
+            for (auto const& r : rs) {
+                out += "<li><strong>";
+                escape(out, r.rule_id);
+                out += "</strong> <code>";
+                escape(out, r.resource);
+                out += "</code>: ";
+                escape(out, r.message);
+                out += "</li>\n";
+            }
+            out += "</ul>\n";
+        };
+        list("Fixed since the baseline", t.absent);
+        list("Not verified: this audit could not read them", t.unverified);
+        out += "</section>\n";
+    }
+
+    // Rules the configuration changed, and suppressions that ran out or
+    // match nothing.
+    void configuration()
+    {
+        if (!c_.triage || c_.triage->notices.empty())
+            return;
+        auto& out = body_;
+        out += "<section id=\"configuration\">\n<h2>Configuration</h2>\n"
+               "<ul>\n";
+        for (auto const& n : c_.triage->notices) {
+            out += "<li><span class=\"badge ";
+            out += n.level == "warning" ? "warning" : "note";
+            out += "\">";
+            escape(out, n.level);
+            out += "</span> ";
+            escape(out, n.message);
+            out += "</li>\n";
+        }
+        out += "</ul>\n</section>\n";
+    }
+
     void not_audited()
     {
         auto const& r = c_.result;
@@ -498,13 +570,17 @@ private:
         auto const& r = c_.result;
         std::array<std::size_t, 3> by_level{};
         std::size_t not_evaluated = 0;
+        std::size_t suppressed = 0;
         std::vector<std::array<std::size_t, 4>> by_rule(
             c_.catalog.rules().size());
-        for (auto const& f : r.findings) {
-            if (f.status == Status::failed)
-                ++by_level[static_cast<std::size_t>(f.level)];
-            else
+        for (std::size_t i = 0; i < r.findings.size(); ++i) {
+            auto const& f = r.findings[i];
+            if (f.status != Status::failed)
                 ++not_evaluated;
+            else if (c_.triage_of(i).suppression)
+                ++suppressed;
+            else
+                ++by_level[static_cast<std::size_t>(f.level)];
             ++by_rule[f.rule][f.status == Status::failed ? 0 : 1];
         }
         for (auto const& o : r.outcomes)
@@ -520,6 +596,7 @@ private:
                "<th scope=\"col\" class=\"number\">warnings</th>"
                "<th scope=\"col\" class=\"number\">notes</th>"
                "<th scope=\"col\" class=\"number\">not evaluated</th>"
+               "<th scope=\"col\" class=\"number\">suppressed</th>"
                "<th scope=\"col\" class=\"number\">checks passed</th>"
                "<th scope=\"col\" class=\"number\">not applicable</th>"
                "</tr></thead>\n<tbody><tr>";
@@ -532,6 +609,7 @@ private:
         count("warning", by_level[1]);
         count("note", by_level[0]);
         count("not-evaluated", not_evaluated);
+        count("suppressed", suppressed);
         count("passed", r.count(Status::passed));
         count("not-applicable", r.count(Status::not_applicable));
         out += "</tr></tbody>\n</table>\n";
@@ -616,6 +694,7 @@ private:
         select("group", "Resource group", groups);
         select("status", "Status",
                {{"failed", "failed"},
+                {"suppressed", "suppressed"},
                 {"not-evaluated", "not evaluated"},
                 {"passed", "passed"},
                 {"not-applicable", "not applicable"}});
@@ -833,18 +912,31 @@ private:
                                     o.status == Status::not_evaluated
                                 ? finding_for(rule, o.rule, s)
                                 : nullptr;
+            auto const t = f ? c_.triage_of(static_cast<std::size_t>(
+                                   f - c_.result.findings.data()))
+                             : triage::FindingTriage{};
+            bool const accepted =
+                t.suppression && o.status == Status::failed;
+            auto const* status = accepted ? "suppressed" : css_class(o.status);
             out += "<tr class=\"outcome\" data-status=\"";
-            out += css_class(o.status);
+            out += status;
             out += "\" data-level=\"";
             out += engine::to_string(rule.level);
             out += "\" data-rule=\"";
             escape(out, rule.id);
             out += "\"><td data-sort=\"" + std::to_string(rank(o.status)) +
                    "\"><span class=\"badge ";
-            out += css_class(o.status);
+            out += status;
             out += "\">";
-            out += label(o.status);
-            out += "</span></td><td data-sort=\"" +
+            out += accepted ? "suppressed" : label(o.status);
+            out += "</span>";
+            if (t.baseline == triage::BaselineState::new_ ||
+                t.baseline == triage::BaselineState::updated) {
+                out += " <span class=\"badge baseline\">";
+                out += triage::to_string(t.baseline);
+                out += "</span>";
+            }
+            out += "</td><td data-sort=\"" +
                    std::to_string(2 - static_cast<int>(rule.level)) + "\">";
             level_badge(rule.level);
             out += "</td><td>";
@@ -854,6 +946,21 @@ private:
             if (f && o.status == Status::failed) {
                 out += "<br><strong>Found:</strong> ";
                 escape(out, f->message);
+                if (accepted) {
+                    auto const& a = *t.suppression;
+                    out += "<br><span class=\"suppressed\"><strong>Accepted"
+                           "</strong> until ";
+                    escape(out, a.expires);
+                    if (!a.owner.empty()) {
+                        out += " by ";
+                        escape(out, a.owner);
+                    }
+                    out += " (";
+                    escape(out, a.declared_at());
+                    out += "): ";
+                    escape(out, a.justification);
+                    out += "</span>";
+                }
             } else if (f) {
                 out += "<br><span class=\"not-evaluated\">Not evaluated: ";
                 escape(out, f->reason);

@@ -26,9 +26,11 @@ bj::object resource(Context const& c, engine::ResourceRef const& r,
     return out;
 }
 
-bj::object finding(Context const& c, engine::Finding const& f,
+bj::object finding(Context const& c, std::size_t index,
                    bj::storage_ptr const& sp)
 {
+    auto const& f = c.result.findings[index];
+    auto const t = c.triage_of(index);
     auto const& rule = c.catalog.rules()[f.rule];
     bj::object out({{"ruleId", rule.id},
                     {"ruleName", rule.name},
@@ -43,6 +45,17 @@ bj::object finding(Context const& c, engine::Finding const& f,
         out["message"] = f.message;
     else
         out["reason"] = f.reason;
+    if (t.suppression) {
+        bj::object accepted({{"justification", t.suppression->justification},
+                             {"expires", t.suppression->expires},
+                             {"declaredAt", t.suppression->declared_at()}},
+                            sp);
+        if (!t.suppression->owner.empty())
+            accepted["owner"] = t.suppression->owner;
+        out["suppressed"] = std::move(accepted);
+    }
+    if (t.baseline != triage::BaselineState::none)
+        out["baselineState"] = triage::to_string(t.baseline);
 
     bj::array evidence(sp);
     for (auto const& e : f.evidence)
@@ -95,6 +108,34 @@ std::string json_report(Context const& c)
         {"findings", bj::array()},
         {"notAudited", std::move(gaps)},
     };
+    if (c.triage) {
+        auto const& t = *c.triage;
+        summary = report["summary"].as_object();
+        summary["suppressed"] = t.suppressed();
+        if (t.has_baseline()) {
+            using triage::BaselineState;
+            summary["new"] = t.count(BaselineState::new_);
+            summary["unchanged"] = t.count(BaselineState::unchanged);
+            summary["updated"] = t.count(BaselineState::updated);
+            summary["absent"] = t.count(BaselineState::absent);
+            summary["unverified"] = t.unverified.size();
+            bj::array fixed;
+            for (auto const& a : t.absent)
+                fixed.push_back(bj::object{{"ruleId", a.rule_id},
+                                           {"level", a.level},
+                                           {"resource", a.resource},
+                                           {"message", a.message}});
+            report["baseline"] = t.baseline_file;
+            report["fixed"] = std::move(fixed);
+        }
+        report["summary"] = std::move(summary);
+        bj::array notices;
+        for (auto const& n : t.notices)
+            notices.push_back(
+                bj::object{{"level", n.level}, {"message", n.message}});
+        if (!notices.empty())
+            report["notices"] = std::move(notices);
+    }
 
     // The findings are streamed one by one between the parts around
     // them, each built in a scratch arena: a report of 100,000 findings
@@ -107,7 +148,7 @@ std::string json_report(Context const& c)
     bj::monotonic_resource arena(buffer.data(), buffer.size());
     for (std::size_t i = 0; i < r.findings.size(); ++i) {
         out += i ? ",\n    " : "\n    ";
-        append_pretty(out, finding(c, r.findings[i], &arena), 2);
+        append_pretty(out, finding(c, i, &arena), 2);
         arena.release();
     }
     out += r.findings.empty() ? "]" : "\n  ]";

@@ -48,6 +48,7 @@ struct Suite
     std::size_t tests = 0;
     std::size_t failures = 0;
     std::size_t errors = 0;
+    std::size_t skipped = 0;
     std::string cases;
 };
 
@@ -66,7 +67,7 @@ std::string junit_report(Context const& c)
             std::pair(std::size_t{f.rule}, model::id_key(f.primary.id)), &f);
 
     std::vector<Suite> suites(c.catalog.rules().size());
-    std::size_t tests = 0, failures = 0, errors = 0;
+    std::size_t tests = 0, failures = 0, errors = 0, skipped = 0;
     for (auto const& o : r.outcomes) {
         if (o.status == Status::not_applicable)
             continue;
@@ -91,6 +92,19 @@ std::string junit_report(Context const& c)
         auto const it = details.find({o.rule, model::id_key(primary)});
         auto const* f = it == details.end() ? nullptr : it->second;
         bool const failed = o.status == Status::failed;
+        // An accepted finding is a skipped test, with the reason.
+        auto const t = f ? c.triage_of(static_cast<std::size_t>(
+                               f - r.findings.data()))
+                         : triage::FindingTriage{};
+        if (failed && t.suppression) {
+            suite.cases += ">\n      <skipped message=\"" +
+                           xml("suppressed until " + t.suppression->expires +
+                               ": " + t.suppression->justification) +
+                           "\"/>\n    </testcase>\n";
+            ++suite.skipped;
+            ++skipped;
+            continue;
+        }
         auto const message = f ? (failed ? f->message : f->reason) : rule.title;
         suite.cases +=
             ">\n      <" + std::string(failed ? "failure" : "error") +
@@ -106,14 +120,21 @@ std::string junit_report(Context const& c)
     std::string out = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
     out += "<testsuites name=\"byos-audit\" tests=\"" + std::to_string(tests) +
            "\" failures=\"" + std::to_string(failures) + "\" errors=\"" +
-           std::to_string(errors) + "\">\n";
+           std::to_string(errors) + "\"" +
+           (skipped ? " skipped=\"" + std::to_string(skipped) + "\""
+                    : std::string()) +
+           ">\n";
     for (std::size_t i = 0; i < suites.size(); ++i) {
         auto const& rule = c.catalog.rules()[i];
         auto const& suite = suites[i];
         out += "  <testsuite name=\"" + rule.id + " " + xml(rule.title) +
                "\" tests=\"" + std::to_string(suite.tests) + "\" failures=\"" +
                std::to_string(suite.failures) + "\" errors=\"" +
-               std::to_string(suite.errors) + "\">\n" + suite.cases +
+               std::to_string(suite.errors) + "\"" +
+               (suite.skipped
+                    ? " skipped=\"" + std::to_string(suite.skipped) + "\""
+                    : std::string()) +
+               ">\n" + suite.cases +
                "  </testsuite>\n";
     }
     out += "</testsuites>\n";

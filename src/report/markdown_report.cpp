@@ -50,35 +50,63 @@ std::string markdown_report(Context const& c)
     auto const& r = c.result;
     std::array<std::size_t, 3> by_level{};
     std::size_t not_evaluated = 0;
-    for (auto const& f : r.findings) {
-        if (f.status == Status::failed)
-            ++by_level[static_cast<std::size_t>(f.level)];
-        else
+    std::size_t suppressed = 0;
+    for (std::size_t i = 0; i < r.findings.size(); ++i) {
+        auto const& f = r.findings[i];
+        if (f.status != Status::failed)
             ++not_evaluated;
+        else if (c.triage_of(i).suppression)
+            ++suppressed;
+        else
+            ++by_level[static_cast<std::size_t>(f.level)];
     }
 
     std::string out = "## byos-audit: BYOS Speech audit\n\n";
+    if (c.triage && c.triage->has_baseline()) {
+        using triage::BaselineState;
+        auto const& t = *c.triage;
+        out += "Since the baseline: **" +
+               std::to_string(t.count(BaselineState::new_)) + " new**, " +
+               std::to_string(t.count(BaselineState::absent)) + " fixed, " +
+               std::to_string(t.count(BaselineState::unchanged) +
+                              t.count(BaselineState::updated)) +
+               " unchanged" +
+               (t.unverified.empty()
+                    ? std::string()
+                    : ", " + std::to_string(t.unverified.size()) +
+                          " not verified") +
+               ".\n\n";
+    }
     if (!r.complete())
         out += "**The audit is incomplete**: what could not be read or "
                "evaluated is listed below, and none of it counts as "
                "compliant.\n\n";
-    out += "| errors | warnings | notes | not evaluated | checks passed |\n"
-           "| ---: | ---: | ---: | ---: | ---: |\n";
+    out += "| errors | warnings | notes | not evaluated | suppressed | "
+           "checks passed |\n"
+           "| ---: | ---: | ---: | ---: | ---: | ---: |\n";
     out += "| " + std::to_string(by_level[2]) + " | " +
            std::to_string(by_level[1]) + " | " + std::to_string(by_level[0]) +
            " | " + std::to_string(not_evaluated) + " | " +
+           std::to_string(suppressed) + " | " +
            std::to_string(r.count(Status::passed)) + " |\n";
 
     std::size_t rows = 0;
     std::string failed, unevaluated;
-    for (auto const& f : r.findings) {
+    for (std::size_t i = 0; i < r.findings.size(); ++i) {
+        auto const& f = r.findings[i];
         if (rows++ == max_rows)
             break;
         auto const& rule = c.catalog.rules()[f.rule];
         auto const name = cell(model::last_segment(f.primary.id));
+        auto const t = c.triage_of(i);
+        std::string level = engine::to_string(f.level);
+        if (t.suppression)
+            level = "suppressed " + level;
+        if (t.baseline == triage::BaselineState::new_)
+            level += " (new)";
         if (f.status == Status::failed)
-            failed += "| " + std::string(engine::to_string(f.level)) + " | " +
-                      rule.id + " | " + name + " | " + cell(f.message) + " |\n";
+            failed += "| " + level + " | " + rule.id + " | " + name + " | " +
+                      cell(f.message) + " |\n";
         else
             unevaluated +=
                 "- " + rule.id + " on " + name + ": " + cell(f.reason) + "\n";

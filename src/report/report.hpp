@@ -7,6 +7,7 @@
 #include "engine/audit.hpp"
 #include "engine/catalog.hpp"
 #include "model/estate.hpp"
+#include "triage/triage.hpp"
 #include "util/error.hpp"
 
 #include <boost/json/value.hpp>
@@ -33,6 +34,8 @@ struct SarifOptions
 {
     std::string category;        // automationDetails.id, when set
     bool include_passes = false; // results of kind pass, notApplicable
+    bool drop_suppressed = false; // leave accepted findings out
+    bool drop_absent = false;     // leave out what the baseline had
 };
 
 struct Context
@@ -45,6 +48,14 @@ struct Context
     std::string finished;
     std::vector<std::string> arguments; // the command line, secret-free
     SarifOptions sarif = {};
+    // Suppressions and baseline states, one per finding; none when the
+    // caller did not triage (every finding then counts, none is new).
+    triage::Triage const* triage = nullptr;
+
+    triage::FindingTriage triage_of(std::size_t finding) const
+    {
+        return triage ? triage->findings[finding] : triage::FindingTriage{};
+    }
 };
 
 struct TextStyle
@@ -74,6 +85,11 @@ std::string junit_report(Context const& context);
 std::string html_report(Context const& context);
 
 std::string render(Format format, Context const& context, TextStyle style);
+
+// `byos-audit diff`: what is new, fixed and still open between the SARIF
+// reports `before` and `after`, as text or Markdown.
+std::string diff_report(triage::Diff const& diff, std::string const& before,
+                        std::string const& after, bool markdown);
 
 // JSON with two-space indentation and a final newline, keys in insertion
 // order: reports are read by people and diffed in pull requests.

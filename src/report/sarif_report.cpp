@@ -1,6 +1,7 @@
 #include "report/report.hpp"
 
 #include "model/arm_id.hpp"
+#include "triage/triage.hpp"
 #include "util/digest.hpp"
 
 #include <algorithm>
@@ -32,20 +33,6 @@ char const* security_severity(engine::Level level)
     case engine::Level::note: return "2.0";
     }
     return "2.0";
-}
-
-// A stable 64-bit FNV-1a hash, printed in hex, for fingerprints.
-std::string fingerprint(std::string const& text)
-{
-    std::uint64_t hash = 14695981039346656037ull;
-    for (unsigned char ch : text) {
-        hash ^= ch;
-        hash *= 1099511628211ull;
-    }
-    char buffer[17];
-    std::snprintf(buffer, sizeof buffer, "%016llx",
-                  static_cast<unsigned long long>(hash));
-    return buffer;
 }
 
 // A relative URI for a path as the user gave it.
@@ -150,15 +137,43 @@ bj::object result_object(Context const& c, engine::Finding const& f)
     return out;
 }
 
+// An accepted finding stays in the log with the reason it is accepted;
+// GitHub ignores this, which is what --github is for.
+bj::object suppression_object(triage::Suppression const& s)
+{
+    bj::object properties{{"expires", s.expires},
+                          {"declaredAt", s.declared_at()}};
+    if (!s.owner.empty())
+        properties["owner"] = s.owner;
+    return bj::object{{"kind", "external"},
+                      {"status", "accepted"},
+                      {"justification", s.justification},
+                      {"properties", std::move(properties)}};
+}
+
+// A finding of the baseline that is gone, written as it was with the
+// state `absent`, so that reports show what was fixed.
+bj::object absent_object(Context const& c, triage::BaselineResult const& r)
+{
+    auto out = r.original;
+    out.erase("suppressions");
+    out["baselineState"] = "absent";
+    out.erase("ruleIndex");
+    auto const& rules = c.catalog.rules();
+    for (std::size_t i = 0; i < rules.size(); ++i)
+        if (rules[i].id == r.rule_id)
+            out["ruleIndex"] = i;
+    return out;
+}
+
 // Stable across runs for the same rule and pair, whatever the message or
 // the line: alerts do not churn when the input is reformatted. Findings
 // that share a file (and a line) still differ.
 bj::object fingerprints(engine::Rule const& rule, std::string const& primary,
                         std::string const& related)
 {
-    auto const hash = fingerprint(rule.id + "|" + model::id_key(primary) + "|" +
-                                  model::id_key(related));
-    return bj::object{{"byosAuditFinding/v1", hash},
+    auto const hash = triage::fingerprint(rule.id, primary, related);
+    return bj::object{{triage::fingerprint_key, hash},
                       {"primaryLocationLineHash", hash + ":1"}};
 }
 
@@ -210,9 +225,19 @@ std::string sarif_report(Context const& c)
 
     bj::array results;
     bj::array notifications;
-    for (auto const& f : c.result.findings) {
+    for (std::size_t i = 0; i < c.result.findings.size(); ++i) {
+        auto const& f = c.result.findings[i];
+        auto const t = c.triage_of(i);
         if (f.status == engine::Status::failed) {
-            results.push_back(result_object(c, f));
+            if (t.suppression && c.sarif.drop_suppressed)
+                continue;
+            auto result = result_object(c, f);
+            if (t.suppression)
+                result["suppressions"] =
+                    bj::array{suppression_object(*t.suppression)};
+            if (t.baseline != triage::BaselineState::none)
+                result["baselineState"] = triage::to_string(t.baseline);
+            results.push_back(std::move(result));
             continue;
         }
         auto const& rule = c.catalog.rules()[f.rule];
@@ -223,8 +248,30 @@ std::string sarif_report(Context const& c)
                                      ": " + f.reason}}},
             {"associatedRule", bj::object{{"id", rule.id}, {"index", f.rule}}},
             {"locations", bj::array{location(c, f.primary)}},
+            // So that a later diff knows this was not checked, not fixed.
+            {"properties",
+             bj::object{{triage::fingerprint_key,
+                         triage::fingerprint(c.catalog, f)}}},
         });
     }
+    if (c.triage && !c.sarif.drop_absent)
+        for (auto const& r : c.triage->absent)
+            results.push_back(absent_object(c, r));
+    bj::array configuration;
+    if (c.triage)
+        for (auto const& n : c.triage->notices) {
+            bj::object note{{"level", n.level},
+                            {"message", bj::object{{"text", n.message}}}};
+            if (!n.file.empty())
+                note["locations"] = bj::array{bj::object{
+                    {"physicalLocation",
+                     bj::object{{"artifactLocation",
+                                 bj::object{{"uri", uri_of(n.file)}}},
+                                {"region",
+                                 bj::object{{"startLine",
+                                             n.at.line ? n.at.line : 1}}}}}}};
+            configuration.push_back(std::move(note));
+        }
     if (c.sarif.include_passes)
         for (auto const& o : c.result.outcomes)
             if (o.status == engine::Status::passed ||
@@ -239,6 +286,8 @@ std::string sarif_report(Context const& c)
         {"executionSuccessful", c.result.complete()},
         {"toolExecutionNotifications", std::move(notifications)},
     };
+    if (!configuration.empty())
+        invocation["toolConfigurationNotifications"] = std::move(configuration);
     std::string command_line = "byos-audit";
     bj::array arguments;
     for (auto const& a : c.arguments) {

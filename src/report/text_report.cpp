@@ -36,15 +36,30 @@ std::string plural(std::size_t n, char const* word)
     return std::to_string(n) + " " + word + (n == 1 ? "" : "s");
 }
 
-void finding_lines(std::string& out, Context const& c, Finding const& f,
+void finding_lines(std::string& out, Context const& c, std::size_t index,
                    TextStyle style, Paint const& paint)
 {
+    auto const& f = c.result.findings[index];
+    auto const t = c.triage_of(index);
     auto const& rule = c.catalog.rules()[f.rule];
     auto const location = where(c.estate, f.primary.source);
     if (!location.empty())
         out += paint("1", location + ":") + " ";
 
-    if (f.status == Status::failed) {
+    if (t.baseline == triage::BaselineState::new_ ||
+        t.baseline == triage::BaselineState::updated)
+        out += paint("1", std::string("[") + triage::to_string(t.baseline) +
+                              "]") +
+               " ";
+    if (f.status == Status::failed && t.suppression) {
+        auto const& s = *t.suppression;
+        out += paint("2", std::string("suppressed ") +
+                              engine::to_string(f.level)) +
+               ": " + f.message + " [" + rule.id + "]\n";
+        out += "    accepted until " + s.expires +
+               (s.owner.empty() ? "" : " by " + s.owner) + " (" +
+               s.declared_at() + "): " + s.justification + "\n";
+    } else if (f.status == Status::failed) {
         out += paint(level_color(f.level), engine::to_string(f.level)) + ": " +
                f.message + " [" + rule.id + "]\n";
     } else {
@@ -74,8 +89,38 @@ std::string text_report(Context const& c, TextStyle style)
     auto const& result = c.result;
     std::string out;
 
-    for (auto const& f : result.findings)
-        finding_lines(out, c, f, style, paint);
+    // Against a baseline, what changed comes first.
+    if (c.triage && c.triage->has_baseline()) {
+        using triage::BaselineState;
+        auto const& t = *c.triage;
+        out += "Since " + t.baseline_file + ": " +
+               std::to_string(t.count(BaselineState::new_)) + " new, " +
+               std::to_string(t.count(BaselineState::absent)) + " fixed, " +
+               std::to_string(t.count(BaselineState::unchanged) +
+                              t.count(BaselineState::updated)) +
+               " unchanged" +
+               (t.unverified.empty()
+                    ? std::string()
+                    : ", " + std::to_string(t.unverified.size()) +
+                          " not verified") +
+               ".\n";
+        for (auto const& a : t.absent)
+            out += paint("1;32", "fixed") + ": " + a.message + " [" +
+                   a.rule_id + "]\n    " + a.resource + "\n";
+        for (auto const& a : t.unverified)
+            out += paint("1;35", "not verified") + ": " + a.message + " [" +
+                   a.rule_id + "]\n    " + a.resource +
+                   "\n    because this audit could not read it\n";
+        out += "\n";
+    }
+
+    for (std::size_t i = 0; i < result.findings.size(); ++i)
+        finding_lines(out, c, i, style, paint);
+    if (c.triage)
+        for (auto const& n : c.triage->notices)
+            out += paint(n.level == "warning" ? "1;33" : "1;36",
+                         "configuration " + n.level) +
+                   ": " + n.message + "\n";
 
     for (auto const& gap : result.gaps) {
         out += paint("1;35", "not audited") + ": " + gap.describe() + "\n";
@@ -87,11 +132,15 @@ std::string text_report(Context const& c, TextStyle style)
 
     std::array<std::size_t, 3> by_level{};
     std::size_t not_evaluated = 0;
-    for (auto const& f : result.findings) {
-        if (f.status == Status::failed)
-            ++by_level[static_cast<std::size_t>(f.level)];
-        else
+    std::size_t suppressed = 0;
+    for (std::size_t i = 0; i < result.findings.size(); ++i) {
+        auto const& f = result.findings[i];
+        if (f.status != Status::failed)
             ++not_evaluated;
+        else if (c.triage_of(i).suppression)
+            ++suppressed;
+        else
+            ++by_level[static_cast<std::size_t>(f.level)];
     }
 
     auto const pairs = static_cast<std::size_t>(
@@ -102,7 +151,10 @@ std::string text_report(Context const& c, TextStyle style)
            plural(c.catalog.rules().size(), "rule") + ": " +
            plural(by_level[2], "error") + ", " +
            plural(by_level[1], "warning") + ", " + plural(by_level[0], "note") +
-           ", " + std::to_string(not_evaluated) + " not evaluated; " +
+           ", " + std::to_string(not_evaluated) + " not evaluated" +
+           (suppressed ? ", " + std::to_string(suppressed) + " suppressed"
+                       : std::string()) +
+           "; " +
            std::to_string(result.count(Status::passed)) + " checks passed.\n";
     if (!result.complete())
         out += paint("1;35", "The audit is incomplete:") +

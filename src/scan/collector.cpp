@@ -137,8 +137,12 @@ public:
                 tasks_.spawn(graph_speech(subscriptions, {}));
             for (auto const& sub : subscriptions) {
                 tasks_.spawn(locations(sub));
-                if (!graph)
-                    tasks_.spawn(speech_accounts(sub));
+                if (graph)
+                    continue;
+                if (scope_.resource_groups.empty())
+                    tasks_.spawn(speech_accounts(sub, ""));
+                for (auto const& group : scope_.resource_groups)
+                    tasks_.spawn(speech_accounts(sub, group));
             }
         }
         co_await tasks_.wait();
@@ -294,11 +298,13 @@ private:
         collection("locations").push_back(std::move(entry));
     }
 
-    awaitable<void> speech_accounts(std::string sub)
+    // The Speech accounts of a subscription, or of one of its resource
+    // groups when `group` is not empty.
+    awaitable<void> speech_accounts(std::string sub, std::string group)
     {
         auto scope = "/subscriptions/" + sub;
-        if (!scope_.resource_group.empty())
-            scope += "/resourceGroups/" + scope_.resource_group;
+        if (!group.empty())
+            scope += "/resourceGroups/" + group;
         auto const path = scope +
                           "/providers/Microsoft.CognitiveServices/accounts"
                           "?api-version=" +
@@ -433,8 +439,13 @@ private:
         std::string query = "resources | where type =~ "
                             "'microsoft.cognitiveservices/accounts' and kind "
                             "=~ 'SpeechServices'";
-        if (!scope_.resource_group.empty())
-            query += " and resourceGroup =~ '" + scope_.resource_group + "'";
+        // Group names hold no quote: the command line refuses them.
+        if (!scope_.resource_groups.empty()) {
+            query += " and resourceGroup in~ (";
+            for (std::size_t i = 0; i < scope_.resource_groups.size(); ++i)
+                query += (i ? ", '" : "'") + scope_.resource_groups[i] + "'";
+            query += ")";
+        }
         query += " | order by id asc";
 
         bj::object request{{"query", query}};
@@ -558,8 +569,12 @@ private:
         for (auto const& s : scope_.subscriptions)
             subs.emplace_back(s);
         bj::object scope{{"subscriptions", std::move(subs)}};
-        if (!scope_.resource_group.empty())
-            scope["resourceGroup"] = scope_.resource_group;
+        if (!scope_.resource_groups.empty()) {
+            bj::array groups;
+            for (auto const& g : scope_.resource_groups)
+                groups.emplace_back(g);
+            scope["resourceGroups"] = std::move(groups);
+        }
         return {
             {"snapshotFormat", "byos-audit/1"},
             {"tool", {{"name", "byos-audit"}, {"version", BYOS_AUDIT_VERSION}}},

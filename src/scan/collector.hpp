@@ -29,7 +29,7 @@ namespace byos::scan {
 struct ScanScope
 {
     std::vector<std::string> subscriptions; // empty: every one visible
-    std::string resource_group;             // narrows the Speech listing
+    std::vector<std::string> resource_groups; // narrow the Speech listing
     std::vector<std::string> management_groups; // Resource Graph scope
     bool resource_graph = false; // list accounts through Resource Graph
 };

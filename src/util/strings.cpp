@@ -1,6 +1,7 @@
 #include "util/strings.hpp"
 
 #include <algorithm>
+#include <cctype>
 
 namespace byos {
 
@@ -115,6 +116,65 @@ std::string join(std::vector<std::string> const& parts, std::string_view sep)
         out += parts[i];
     }
     return out;
+}
+
+}
+
+namespace byos {
+
+namespace {
+
+std::string_view strip_slashes(std::string_view s)
+{
+    while (!s.empty() && s.front() == '/')
+        s.remove_prefix(1);
+    while (!s.empty() && s.back() == '/')
+        s.remove_suffix(1);
+    return s;
+}
+
+bool same_char(char a, char b)
+{
+    return std::tolower(static_cast<unsigned char>(a)) ==
+           std::tolower(static_cast<unsigned char>(b));
+}
+
+// Backtracking over `*` and `**`; patterns and IDs are short.
+bool glob_from(std::string_view p, std::string_view s)
+{
+    while (!p.empty()) {
+        if (p.substr(0, 2) == "**") {
+            auto const rest = p.substr(2);
+            for (std::size_t i = 0; i <= s.size(); ++i)
+                if (glob_from(rest, s.substr(i)))
+                    return true;
+            // "a/**/b" holds "a/b" too: `**/` may stand for no segment.
+            return !rest.empty() && rest.front() == '/' &&
+                   glob_from(rest.substr(1), s);
+        }
+        if (p.front() == '*') {
+            auto const rest = p.substr(1);
+            for (std::size_t i = 0; i <= s.size(); ++i) {
+                if (glob_from(rest, s.substr(i)))
+                    return true;
+                if (i < s.size() && s[i] == '/')
+                    return false;
+            }
+            return false;
+        }
+        if (s.empty() || !same_char(p.front(), s.front()))
+            return false;
+        p.remove_prefix(1);
+        s.remove_prefix(1);
+    }
+    return s.empty();
+}
+
+}
+
+bool id_glob_match(std::string_view pattern, std::string_view id)
+{
+    return glob_from(strip_slashes(pattern), strip_slashes(id));
 }
 
 }

@@ -18,6 +18,12 @@ bool istarts_with(std::string_view s, std::string_view prefix);
 // comparison ignores ASCII case.
 bool ilike(std::string_view text, std::string_view pattern);
 
+// Matches an ARM resource ID against a pattern, ignoring ASCII case: `*`
+// stands for any run of characters within one path segment, `**` for any
+// run across segments (slashes included). Leading and trailing slashes
+// are ignored on both sides.
+bool id_glob_match(std::string_view pattern, std::string_view id);
+
 // True when `needle` occurs in `haystack`, ignoring ASCII case.
 bool icontains(std::string_view haystack, std::string_view needle);
 

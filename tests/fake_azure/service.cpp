@@ -912,6 +912,30 @@ std::optional<std::string> compared_value(std::string const& squeezed,
     return std::nullopt;
 }
 
+// The quoted values of `field in~ ('a', 'b')` in a squeezed query, or the
+// one value of `field =~ 'a'`.
+std::optional<std::vector<std::string>>
+listed_values(std::string const& squeezed, std::string const& field)
+{
+    if (auto one = compared_value(squeezed, field))
+        return std::vector<std::string>{*one};
+    auto const at = squeezed.find(field + "in~(");
+    if (at == std::string::npos)
+        return std::nullopt;
+    auto const end = squeezed.find(')', at);
+    std::vector<std::string> values;
+    auto i = at + field.size() + 4;
+    while (i < end) {
+        auto const open = squeezed.find('\'', i);
+        auto const close = squeezed.find('\'', open + 1);
+        if (open >= end || close >= end)
+            break;
+        values.push_back(squeezed.substr(open + 1, close - open - 1));
+        i = close + 1;
+    }
+    return values;
+}
+
 // What a Resource Graph request asks for, as far as the stand-in reads
 // its query: which of the two resource types, of which kind and resource
 // group, in which order, and pages of which size. Projections and other
@@ -921,7 +945,8 @@ struct GraphQuery
     bool speech = false;      // Cognitive Services accounts
     bool storage = false;     // storage accounts
     bool speech_only = false; // Cognitive Services accounts of that kind only
-    std::optional<std::string> resource_group; // lower case
+    // Lower case; none: every group.
+    std::optional<std::vector<std::string>> resource_groups;
     std::optional<bool> by_id_descending;      // order by id
     std::vector<std::string> subscriptions;    // lower case; empty: all
     std::optional<std::size_t> top;
@@ -939,8 +964,10 @@ struct GraphQuery
             std::find(subscriptions.begin(), subscriptions.end(),
                       lower(subscription)) == subscriptions.end())
             return false;
-        if (resource_group && resource_group_in(resource.key) !=
-                                  *resource_group)
+        if (resource_groups &&
+            std::find(resource_groups->begin(), resource_groups->end(),
+                      resource_group_in(resource.key)) ==
+                resource_groups->end())
             return false;
         if (!is_speech || !speech_only)
             return true;
@@ -972,7 +999,7 @@ Checked<GraphQuery> parse_graph_query(std::string const& text)
     auto const squeezed = squeeze(query->as_string());
     graph.speech_only =
         compared_value(squeezed, "kind") == std::string("speechservices");
-    graph.resource_group = compared_value(squeezed, "resourcegroup");
+    graph.resource_groups = listed_values(squeezed, "resourcegroup");
     if (squeezed.find("orderbyid") != std::string::npos)
         graph.by_id_descending =
             squeezed.find("orderbyiddesc") != std::string::npos;
