@@ -35,7 +35,7 @@ char const* security_severity(engine::Level level)
     return "2.0";
 }
 
-// A relative URI for a path as the user gave it.
+// A URI for a path as the user gave it: relative when the path is.
 std::string uri_of(std::string const& path)
 {
     std::string out;
@@ -51,6 +51,10 @@ std::string uri_of(std::string const& path)
     }
     while (out.rfind("./", 0) == 0)
         out.erase(0, 2);
+    // A relative reference may not begin with a slash: an absolute path
+    // is a file URI.
+    if (!out.empty() && out.front() == '/')
+        out = "file://" + out;
     return out;
 }
 

@@ -35,6 +35,30 @@ estate=(examples/estate/*.json examples/estate/fabrikam-eu/*.json)
   --sarif-category byos/weekly --format sarif \
   -o "$work/sarif/example-all.sarif" || [ $? -eq 1 ]
 
+# With suppressions (holding, expired, unused) and against a baseline
+# that differs (the tts audit of the same estate): accepted results,
+# configuration notifications, and every baseline state, absent included;
+# and the same for GitHub, without what GitHub would misread.
+"$audit" check "${estate[@]}" --scenario tts --format sarif \
+  -o "$work/baseline.sarif" || [ $? -eq 1 ]
+for profile in "" --github; do
+  "$audit" check "${estate[@]}" --config "$here/triage-config.json" \
+    --baseline "$work/baseline.sarif" $profile --format sarif \
+    -o "$work/sarif/triaged${profile}.sarif" 2>/dev/null || [ $? -eq 1 ]
+done
+node - "$work/sarif/triaged.sarif" <<'JS'
+const run = JSON.parse(require("fs").readFileSync(process.argv[2])).runs[0];
+const states = new Set(run.results.map(r => r.baselineState));
+const accepted = run.results.filter(r => r.suppressions).length;
+const notes = run.invocations[0].toolConfigurationNotifications || [];
+for (const s of ["new", "unchanged", "absent"])
+  if (!states.has(s)) { console.log(`no ${s} result`); process.exit(1); }
+if (!accepted || notes.length < 2) {
+  console.log("no suppression or configuration notification");
+  process.exit(1);
+}
+JS
+
 # The committed report of the example estate, as users first see it.
 cp reports/byos-audit.sarif "$work/sarif/committed-example.sarif"
 
