@@ -607,24 +607,7 @@ BOOST_AUTO_TEST_CASE(azure_cli_is_the_last_resort_and_its_token_stays_secret)
 {
     auto azure = FakeAzure::start(byos_pair_estate());
     auto const dir = make_temp_dir();
-    auto const az = dir + "/az";
-    write_text(az, "#!/bin/bash\n"
-                   "echo \"$@\" > '" + dir + "/az-args'\n"
-                   "exec 3<>/dev/tcp/127.0.0.1/" +
-                       std::to_string(azure->http_port()) +
-                       "\n"
-                       "printf 'GET /metadata/identity/oauth2/token?"
-                       "api-version=2018-02-01&resource=https%%3A%%2F%%2F"
-                       "management.azure.com%%2F HTTP/1.1\\r\\nHost: "
-                       "127.0.0.1\\r\\nMetadata: true\\r\\nConnection: "
-                       "close\\r\\n\\r\\n' >&3\n"
-                       "token=$(cat <&3 | tr -d '\\r' | grep -o "
-                       "'\"access_token\":\"[^\"]*\"' | cut -d'\"' -f4)\n"
-                       "echo \"$token\" > '" + dir + "/az-token'\n"
-                       "echo \"{\\\"accessToken\\\": \\\"$token\\\", "
-                       "\\\"expires_on\\\": $(( $(date +%s) + 3600 )), "
-                       "\\\"tokenType\\\": \\\"Bearer\\\"}\"\n");
-    ::chmod(az.c_str(), 0755);
+    write_fake_az(*azure, dir);
 
     auto const run = run_tool(
         scan_args(*azure, {"--save-snapshot", dir + "/snap.json", "--format",

@@ -12,6 +12,7 @@
 #include <signal.h>
 #include <stdexcept>
 #include <sys/prctl.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <thread>
 #include <unistd.h>
@@ -247,6 +248,28 @@ int FakeAzure::stop()
     exit_code_ = code.value_or(-1);
     pid_ = -1;
     return exit_code_;
+}
+
+void write_fake_az(FakeAzure const& azure, std::string const& dir)
+{
+    auto const az = dir + "/az";
+    write_text(az, "#!/bin/bash\n"
+                   "echo \"$@\" > '" + dir + "/az-args'\n"
+                   "exec 3<>/dev/tcp/127.0.0.1/" +
+                       std::to_string(azure.http_port()) +
+                       "\n"
+                       "printf 'GET /metadata/identity/oauth2/token?"
+                       "api-version=2018-02-01&resource=https%%3A%%2F%%2F"
+                       "management.azure.com%%2F HTTP/1.1\\r\\nHost: "
+                       "127.0.0.1\\r\\nMetadata: true\\r\\nConnection: "
+                       "close\\r\\n\\r\\n' >&3\n"
+                       "token=$(cat <&3 | tr -d '\\r' | grep -o "
+                       "'\"access_token\":\"[^\"]*\"' | cut -d'\"' -f4)\n"
+                       "echo \"$token\" > '" + dir + "/az-token'\n"
+                       "echo \"{\\\"accessToken\\\": \\\"$token\\\", "
+                       "\\\"expires_on\\\": $(( $(date +%s) + 3600 )), "
+                       "\\\"tokenType\\\": \\\"Bearer\\\"}\"\n");
+    ::chmod(az.c_str(), 0755);
 }
 
 }

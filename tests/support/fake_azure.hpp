@@ -65,4 +65,10 @@ private:
     int http_port_ = 0;
 };
 
+// Writes `dir`/az, a stand-in for the Azure CLI that answers
+// `az account get-access-token` with a token it gets from `azure`'s
+// metadata service, and notes its arguments in `dir`/az-args and the
+// token in `dir`/az-token. Put `dir` first on PATH.
+void write_fake_az(FakeAzure const& azure, std::string const& dir);
+
 }
