@@ -56,8 +56,7 @@ Result<engine::Catalog> load_catalog(Options const& options,
 
     for (auto const& s : options.suppressions)
         if (!catalog->find(s.rule))
-            return Error{s.file,
-                         "line " + std::to_string(s.at.line),
+            return Error{s.file, "line " + std::to_string(s.at.line),
                          "the suppression names no rule '" + s.rule +
                              "' (byos-audit rules lists them)"};
     for (auto const& o : options.rule_overrides) {
@@ -70,9 +69,10 @@ Result<engine::Catalog> load_catalog(Options const& options,
         if (notices)
             notices->push_back(
                 {"note",
-                 o.rule + (o.off ? " is turned off"
-                                 : std::string(" is given the level ") +
-                                       engine::to_string(o.level)) +
+                 o.rule +
+                     (o.off ? " is turned off"
+                            : std::string(" is given the level ") +
+                                  engine::to_string(o.level)) +
                      " by " + where_declared(o.file, o.at),
                  o.file, o.at});
     }
@@ -202,9 +202,9 @@ int audit_and_report(Options const& options,
         std::find(formats.begin(), formats.end(), report::Format::html) !=
         formats.end();
     auto result = engine::audit(estate, catalog, audit_options);
-    auto triaged = triage::triage(
-        result, catalog, options.suppressions, options.today,
-        prepared.baseline ? &*prepared.baseline : nullptr);
+    auto triaged =
+        triage::triage(result, catalog, options.suppressions, options.today,
+                       prepared.baseline ? &*prepared.baseline : nullptr);
     triaged.notices.insert(triaged.notices.begin(), prepared.notices.begin(),
                            prepared.notices.end());
     warnings.insert(warnings.end(), result.warnings.begin(),
@@ -215,9 +215,9 @@ int audit_and_report(Options const& options,
     for (auto const& warning : warnings)
         err << "byos-audit: warning: " << warning << "\n";
 
-    report::Context context{result,  catalog,   estate, options.audit,
-                            started, now_utc(), args,   options.sarif,
-                            &triaged};
+    report::Context context{result,        catalog,       estate,
+                            options.audit, started,       now_utc(),
+                            args,          options.sarif, &triaged};
     report::TextStyle style;
     style.verbose = options.verbose;
     style.color = out_is_terminal && !options.output &&
@@ -379,8 +379,8 @@ int diff(Options const& options, std::ostream& out, std::ostream& err)
         if (r.suppressed)
             continue;
         auto const level = find_by_name(engine::level_names, r.level);
-        if (level && static_cast<int>(*level) >=
-                         static_cast<int>(options.fail_on))
+        if (level &&
+            static_cast<int>(*level) >= static_cast<int>(options.fail_on))
             return exit_findings;
     }
     return exit_clean;

@@ -1,9 +1,9 @@
 #include "cli/config.hpp"
 
-#include "json/document.hpp"
 #include "util/files.hpp"
 #include "util/names.hpp"
 #include "util/strings.hpp"
+#include "json/document.hpp"
 
 #include <boost/json/value.hpp>
 
@@ -40,8 +40,8 @@ std::string environment_name(std::string_view option)
     std::string out = "BYOS_AUDIT_";
     for (char ch : option)
         out += ch == '-' ? '_'
-                         : static_cast<char>(std::toupper(
-                               static_cast<unsigned char>(ch)));
+                         : static_cast<char>(
+                               std::toupper(static_cast<unsigned char>(ch)));
     return out;
 }
 
@@ -177,7 +177,8 @@ private:
         if (!s.path || value.empty() || fs::path(value).is_absolute())
             return value;
         auto const base = fs::path(path_).parent_path();
-        return base.empty() ? value : (base / value).lexically_normal().string();
+        return base.empty() ? value
+                            : (base / value).lexically_normal().string();
     }
 
     Status read_setting(LayeredSetting const& s, std::string const& pointer,
@@ -204,8 +205,7 @@ private:
                 if (!item.is_string() || item.get_string().empty())
                     return fail(pointer + "/" + std::to_string(i),
                                 "must be a non-empty string");
-                v.values.push_back(
-                    resolve(s, std::string(item.get_string())));
+                v.values.push_back(resolve(s, std::string(item.get_string())));
             }
             break;
         }
@@ -268,8 +268,8 @@ private:
             if (!known) {
                 std::string list;
                 for (auto k : keys)
-                    list += std::string(list.empty() ? "" : ", ") +
-                            std::string(k);
+                    list +=
+                        std::string(list.empty() ? "" : ", ") + std::string(k);
                 return fail(pointer + pointer_of(key),
                             "unknown key; an entry takes " + list);
             }
@@ -304,8 +304,7 @@ private:
         return std::nullopt;
     }
 
-    Status read_suppressions(std::string const& pointer,
-                             bj::value const& value)
+    Status read_suppressions(std::string const& pointer, bj::value const& value)
     {
         if (!value.is_array())
             return fail(pointer, "must be an array of suppressions");
@@ -314,9 +313,9 @@ private:
             auto const* item = value.get_array()[i].if_object();
             if (!item)
                 return fail(at, "must be an object");
-            if (auto e = only_keys(*item, at,
-                                   {"rule", "resource", "justification",
-                                    "expires", "owner"}))
+            if (auto e = only_keys(
+                    *item, at,
+                    {"rule", "resource", "justification", "expires", "owner"}))
                 return e;
             triage::Suppression s;
             s.file = path_;
@@ -325,8 +324,8 @@ private:
                 return e;
             if (auto e = member(*item, at, "resource", true, s.resource))
                 return e;
-            if (auto e = member(*item, at, "justification", true,
-                                s.justification))
+            if (auto e =
+                    member(*item, at, "justification", true, s.justification))
                 return fail(at, "a suppression needs a \"justification\": "
                                 "say why the finding is accepted");
             if (auto e = member(*item, at, "expires", true, s.expires))

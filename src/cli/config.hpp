@@ -7,9 +7,9 @@
 
 #include "engine/pair_facts.hpp"
 #include "engine/rule.hpp"
-#include "json/source_index.hpp"
 #include "triage/triage.hpp"
 #include "util/error.hpp"
+#include "json/source_index.hpp"
 
 #include <map>
 #include <optional>
@@ -23,9 +23,9 @@ inline constexpr char const* config_file_name = ".byos-audit.json";
 // How a setting that all three layers know is written.
 enum class SettingKind
 {
-    text,  // one value
-    flag,  // true or false
-    list,  // several values; comma-separated in the environment
+    text, // one value
+    flag, // true or false
+    list, // several values; comma-separated in the environment
 };
 
 // A setting of the command line that the environment and the file can
@@ -80,7 +80,6 @@ std::optional<std::string> find_config(std::string const& directory);
 // level, a bad date or a suppression without a justification is an Error
 // that names the file, the line and the key.
 Result<ConfigFile> read_config(std::string const& path);
-Result<ConfigFile> parse_config(std::string_view text,
-                                std::string const& path);
+Result<ConfigFile> parse_config(std::string_view text, std::string const& path);
 
 }

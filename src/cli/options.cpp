@@ -79,8 +79,7 @@ po::options_description scan_options()
     add("resource-group", po::value<std::vector<std::string>>()->composing(),
         "scan the Speech accounts of this resource group only "
         "(repeatable)");
-    add("management-group",
-        po::value<std::vector<std::string>>()->composing(),
+    add("management-group", po::value<std::vector<std::string>>()->composing(),
         "scan a management group through Resource Graph (repeatable)");
     add("resource-graph", po::bool_switch(),
         "list Speech accounts with Azure Resource Graph queries (also used "
@@ -192,8 +191,8 @@ Status read_audit_options(po::variables_map const& vm, Options& options)
     if (vm.count("sarif-category"))
         options.sarif.category = vm["sarif-category"].as<std::string>();
     options.sarif.include_passes = vm["sarif-include-passes"].as<bool>();
-    options.sarif.drop_suppressed = vm["sarif-drop-suppressed"].as<bool>() ||
-                                    vm["github"].as<bool>();
+    options.sarif.drop_suppressed =
+        vm["sarif-drop-suppressed"].as<bool>() || vm["github"].as<bool>();
     options.sarif.drop_absent = vm["github"].as<bool>();
     if (vm.count("baseline"))
         options.baseline = vm["baseline"].as<std::string>();
@@ -207,9 +206,9 @@ Status read_audit_options(po::variables_map const& vm, Options& options)
 
 // The options that only `scan` takes, other than their defaults.
 constexpr std::array<char const*, 9> scan_only = {
-    "subscription", "resource-group", "management-group",
-    "arm-endpoint", "auth",           "ca-file",
-    "imds-endpoint", "save-snapshot", "resource-graph",
+    "subscription",  "resource-group", "management-group",
+    "arm-endpoint",  "auth",           "ca-file",
+    "imds-endpoint", "save-snapshot",  "resource-graph",
 };
 
 Status read_scan_options(po::variables_map const& vm, ScanOptions& scan)
@@ -219,13 +218,12 @@ Status read_scan_options(po::variables_map const& vm, ScanOptions& scan)
             into = vm[name].as<std::string>();
     };
     if (vm.count("subscription"))
-        scan.subscriptions =
-            vm["subscription"].as<std::vector<std::string>>();
+        scan.subscriptions = vm["subscription"].as<std::vector<std::string>>();
     for (auto const& sub : scan.subscriptions)
         if (sub.empty() || sub.find('/') != std::string::npos)
             return Error{"", "",
-                         "--subscription takes a subscription ID, not '" +
-                             sub + "'"};
+                         "--subscription takes a subscription ID, not '" + sub +
+                             "'"};
     if (vm.count("resource-group"))
         scan.resource_groups =
             vm["resource-group"].as<std::vector<std::string>>();
@@ -236,7 +234,8 @@ Status read_scan_options(po::variables_map const& vm, ScanOptions& scan)
             group.find_first_of("'\"/\\ ") != std::string::npos)
             return Error{"", "",
                          "--resource-group takes a resource group name, "
-                         "not '" + group + "'"};
+                         "not '" +
+                             group + "'"};
     if (vm.count("management-group"))
         scan.management_groups =
             vm["management-group"].as<std::vector<std::string>>();
@@ -352,8 +351,8 @@ po::options_description all_options()
     return all;
 }
 
-Result<po::variables_map> parse_command_line(
-    std::vector<std::string> const& rest)
+Result<po::variables_map>
+parse_command_line(std::vector<std::string> const& rest)
 {
     po::positional_options_description positional;
     positional.add("input", -1);
@@ -380,8 +379,7 @@ std::string shown(po::variable_value const& v)
         return *b ? "true" : "false";
     if (auto const* t = boost::any_cast<std::string>(&v.value()))
         return *t;
-    if (auto const* l =
-            boost::any_cast<std::vector<std::string>>(&v.value()))
+    if (auto const* l = boost::any_cast<std::vector<std::string>>(&v.value()))
         return join(*l, ", ");
     if (auto const* n = boost::any_cast<std::size_t>(&v.value()))
         return std::to_string(*n);
@@ -407,8 +405,7 @@ struct Layers
     std::optional<ConfigFile> file;
 };
 
-Result<Layers> read_layers(po::variables_map const& vm,
-                           Environment const& env)
+Result<Layers> read_layers(po::variables_map const& vm, Environment const& env)
 {
     Layers layers;
     std::optional<std::string> config_path;
@@ -426,8 +423,9 @@ Result<Layers> read_layers(po::variables_map const& vm,
             for (auto const& s : layered_settings())
                 known += ", " + environment_name(s.option);
             return Error{"", "",
-                         name + " is not a byos-audit setting; the "
-                                "variables are " +
+                         name +
+                             " is not a byos-audit setting; the "
+                             "variables are " +
                              known};
         }
         std::vector<std::string> values;
@@ -463,8 +461,8 @@ Result<Layers> read_layers(po::variables_map const& vm,
 
 // Adds to `args` the options the environment and the file set and the
 // command line does not, and records where every setting came from.
-void add_layers(po::variables_map const& vm, Layers const& layers,
-                bool scan, std::vector<std::string>& args,
+void add_layers(po::variables_map const& vm, Layers const& layers, bool scan,
+                std::vector<std::string>& args,
                 std::vector<Options::Setting>& settings,
                 std::map<std::string, Origin>& origins)
 {
@@ -490,11 +488,11 @@ void add_layers(po::variables_map const& vm, Layers const& layers,
                 auto const& at = it->second.at;
                 origin.source =
                     layers.file->file + ":" + std::to_string(at.line);
-                origin.place = Error{layers.file->file,
-                                     "line " + std::to_string(at.line) +
-                                         ", column " +
-                                         std::to_string(at.column),
-                                     std::string("'") + s.key + "'"};
+                origin.place =
+                    Error{layers.file->file,
+                          "line " + std::to_string(at.line) + ", column " +
+                              std::to_string(at.column),
+                          std::string("'") + s.key + "'"};
             }
         }
         if (!values) {
@@ -528,8 +526,9 @@ Error attribute(Error error, std::map<std::string, Origin> const& origins)
                  error.message[end] == '-'))
                 continue;
             auto place = origin.place;
-            place.message = (place.message.empty() ? "" : place.message + ": ") +
-                            error.message;
+            place.message =
+                (place.message.empty() ? "" : place.message + ": ") +
+                error.message;
             return place;
         }
     }
@@ -594,8 +593,7 @@ Result<Options> parse_options(std::vector<std::string> const& args,
         return layers.error();
     bool const scan_settings = command == "scan" || command == "config";
     std::map<std::string, Origin> origins;
-    add_layers(*cli, *layers, scan_settings, rest, options.settings,
-               origins);
+    add_layers(*cli, *layers, scan_settings, rest, options.settings, origins);
     auto merged = parse_command_line(rest);
     if (!merged)
         return attribute(merged.error(), origins);
@@ -615,8 +613,7 @@ Result<Options> parse_options(std::vector<std::string> const& args,
     if (!scan_settings)
         for (auto const* name : scan_only)
             if (vm.count(name) && !vm[name].defaulted())
-                return Error{"", "",
-                             "--" + std::string(name) + " is for scan"};
+                return Error{"", "", "--" + std::string(name) + " is for scan"};
     if (scan_settings)
         if (auto error = read_scan_options(vm, options.scan))
             return attribute(*error, origins);

@@ -64,8 +64,9 @@ Rule const* Catalog::find(std::string_view id) const
 
 bool Catalog::remove(std::string_view id)
 {
-    auto const at = std::find_if(rules_.begin(), rules_.end(),
-                                 [&](auto const& r) { return iequals(r.id, id); });
+    auto const at =
+        std::find_if(rules_.begin(), rules_.end(),
+                     [&](auto const& r) { return iequals(r.id, id); });
     if (at == rules_.end())
         return false;
     rules_.erase(at);

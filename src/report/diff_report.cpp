@@ -24,17 +24,16 @@ void text_section(std::string& out, char const* title,
 {
     out += std::string(title) + " (" + std::to_string(results.size()) + ")\n";
     for (auto const& r : results)
-        out += "  " + std::string(r.suppressed ? "suppressed " : "") +
-               r.level + " " + r.rule_id + " " + r.resource + "\n    " +
-               r.message + "\n";
+        out += "  " + std::string(r.suppressed ? "suppressed " : "") + r.level +
+               " " + r.rule_id + " " + r.resource + "\n    " + r.message + "\n";
     out += "\n";
 }
 
 void markdown_section(std::string& out, char const* title,
                       std::vector<triage::BaselineResult> const& results)
 {
-    out += "### " + std::string(title) + " (" +
-           std::to_string(results.size()) + ")\n\n";
+    out += "### " + std::string(title) + " (" + std::to_string(results.size()) +
+           ")\n\n";
     if (results.empty()) {
         out += "None.\n\n";
         return;
@@ -53,13 +52,13 @@ std::string diff_report(triage::Diff const& diff, std::string const& before,
                         std::string const& after, bool markdown)
 {
     std::string out;
-    auto const counts = std::to_string(diff.added.size()) + " new, " +
-                        std::to_string(diff.fixed.size()) + " fixed, " +
-                        std::to_string(diff.open.size()) + " still open" +
-                        (diff.unverified.empty()
-                             ? std::string()
-                             : ", " + std::to_string(diff.unverified.size()) +
-                                   " not verified");
+    auto const counts =
+        std::to_string(diff.added.size()) + " new, " +
+        std::to_string(diff.fixed.size()) + " fixed, " +
+        std::to_string(diff.open.size()) + " still open" +
+        (diff.unverified.empty()
+             ? std::string()
+             : ", " + std::to_string(diff.unverified.size()) + " not verified");
     if (markdown) {
         out += "## byos-audit: what changed\n\nFrom `" + cell(before) +
                "` to `" + cell(after) + "`: " + counts + ".\n\n";
@@ -67,8 +66,9 @@ std::string diff_report(triage::Diff const& diff, std::string const& before,
         markdown_section(out, "Fixed", diff.fixed);
         markdown_section(out, "Still open", diff.open);
         if (!diff.unverified.empty())
-            markdown_section(out, "Not verified (the newer audit could not "
-                                  "read them)",
+            markdown_section(out,
+                             "Not verified (the newer audit could not "
+                             "read them)",
                              diff.unverified);
         return out;
     }

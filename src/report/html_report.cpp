@@ -428,17 +428,18 @@ private:
         for (auto const& rule : c_.catalog.rules())
             builtin += rule.file.rfind("rules/", 0) == 0;
         row("Rule catalog",
-            std::to_string(c_.catalog.rules().size()) + " rules: " +
-                std::to_string(builtin) + " built into byos-audit " +
-                BYOS_AUDIT_VERSION + ", " +
+            std::to_string(c_.catalog.rules().size()) +
+                " rules: " + std::to_string(builtin) +
+                " built into byos-audit " + BYOS_AUDIT_VERSION + ", " +
                 std::to_string(c_.catalog.rules().size() - builtin) +
                 " from --rules");
         auto const speech = c_.result.subjects.size();
-        auto const pairs = static_cast<std::size_t>(std::count_if(
-            c_.result.subjects.begin(), c_.result.subjects.end(),
-            [](auto const& s) { return !s.storage_id.empty(); }));
+        auto const pairs = static_cast<std::size_t>(
+            std::count_if(c_.result.subjects.begin(), c_.result.subjects.end(),
+                          [](auto const& s) { return !s.storage_id.empty(); }));
         row("Resources", std::to_string(speech) + " Speech account pairings, " +
-                             std::to_string(pairs) + " with user-owned storage");
+                             std::to_string(pairs) +
+                             " with user-owned storage");
         out += "</dl>\n";
         if (c_.result.complete())
             out += "<p class=\"banner complete\" id=\"completeness\">"
@@ -584,7 +585,8 @@ private:
             ++by_rule[f.rule][f.status == Status::failed ? 0 : 1];
         }
         for (auto const& o : r.outcomes)
-            if (o.status == Status::passed || o.status == Status::not_applicable)
+            if (o.status == Status::passed ||
+                o.status == Status::not_applicable)
                 ++by_rule[o.rule][o.status == Status::passed ? 2 : 3];
 
         auto& out = body_;
@@ -660,24 +662,24 @@ private:
         out += "<form class=\"filters\" id=\"filters\" hidden>\n"
                "<label>Search<input type=\"search\" id=\"filter-search\" "
                "placeholder=\"name, rule, message\"></label>\n";
-        auto const select = [&](char const* id, char const* name,
-                                std::vector<std::pair<std::string,
-                                                      std::string>> const&
-                                    options) {
-            out += "<label>";
-            out += name;
-            out += "<select id=\"filter-";
-            out += id;
-            out += "\"><option value=\"\">all</option>";
-            for (auto const& [value, text] : options) {
-                out += "<option value=\"";
-                escape(out, value);
-                out += "\">";
-                escape(out, text);
-                out += "</option>";
-            }
-            out += "</select></label>\n";
-        };
+        auto const select =
+            [&](char const* id, char const* name,
+                std::vector<std::pair<std::string, std::string>> const&
+                    options) {
+                out += "<label>";
+                out += name;
+                out += "<select id=\"filter-";
+                out += id;
+                out += "\"><option value=\"\">all</option>";
+                for (auto const& [value, text] : options) {
+                    out += "<option value=\"";
+                    escape(out, value);
+                    out += "\">";
+                    escape(out, text);
+                    out += "</option>";
+                }
+                out += "</select></label>\n";
+            };
         select("level", "Level",
                {{"error", "error"}, {"warning", "warning"}, {"note", "note"}});
         std::vector<std::pair<std::string, std::string>> rules;
@@ -719,8 +721,7 @@ private:
         std::string subs, groups;
         // Each once: the filters test membership of a '/'-separated list.
         auto const add = [](std::string& list, std::string const& item) {
-            if (item.empty() || list == item ||
-                list.rfind(item + "/", 0) == 0)
+            if (item.empty() || list == item || list.rfind(item + "/", 0) == 0)
                 return;
             list += (list.empty() ? "" : "/") + item;
         };
@@ -728,8 +729,8 @@ private:
             add(subs, model::subscription_of(*id));
             add(groups, to_lower(model::resource_group_of(*id)));
         }
-        out += "<section class=\"pair\" id=\"pair-" + std::to_string(index + 1) +
-               "\" data-subscriptions=\"";
+        out += "<section class=\"pair\" id=\"pair-" +
+               std::to_string(index + 1) + "\" data-subscriptions=\"";
         escape(out, subs);
         out += "\" data-groups=\"";
         escape(out, groups);
@@ -794,7 +795,8 @@ private:
 
     void speech_side(engine::SubjectSummary const& s)
     {
-        auto const it = c_.estate.speech_by_key.find(model::id_key(s.speech_id));
+        auto const it =
+            c_.estate.speech_by_key.find(model::id_key(s.speech_id));
         model::Resource const* speech =
             it == c_.estate.speech_by_key.end() ? nullptr : it->second;
         facts_start("Speech account", s.speech_id);
@@ -842,20 +844,22 @@ private:
         tags(storage->json);
         model::Gap const* why = nullptr;
         if (auto const* blob = c_.estate.blob_service_of(key, &why)) {
-            auto const* cors = find_object(
-                find_object(blob->json, "properties"), "cors");
+            auto const* cors =
+                find_object(find_object(blob->json, "properties"), "cors");
             auto const* rules = find(cors, "corsRules");
             std::string origins;
             if (rules && rules->is_array())
                 for (auto const& rule : rules->get_array())
-                    if (auto const* o = find(rule.if_object(), "allowedOrigins");
+                    if (auto const* o =
+                            find(rule.if_object(), "allowedOrigins");
                         o && o->is_array())
                         for (auto const& origin : o->get_array())
-                            origins += (origins.empty() ? "" : ", ") +
-                                       display(origin);
+                            origins +=
+                                (origins.empty() ? "" : ", ") + display(origin);
             fact("Blob CORS origins", origins.empty() ? "none" : origins);
         } else {
-            fact("Blob CORS origins", why ? "could not be read" : "not in the input");
+            fact("Blob CORS origins",
+                 why ? "could not be read" : "not in the input");
         }
         body_ += "</dl>\n</div>\n";
     }
@@ -888,15 +892,14 @@ private:
         auto const& all = c_.result.outcomes;
         auto const& rules = c_.catalog.rules();
         auto sorted = indices;
-        std::stable_sort(sorted.begin(), sorted.end(),
-                         [&](std::size_t a, std::size_t b) {
-                             auto const ra = rank(all[a].status);
-                             auto const rb = rank(all[b].status);
-                             if (ra != rb)
-                                 return ra < rb;
-                             return rules[all[a].rule].level >
-                                    rules[all[b].rule].level;
-                         });
+        std::stable_sort(
+            sorted.begin(), sorted.end(), [&](std::size_t a, std::size_t b) {
+                auto const ra = rank(all[a].status);
+                auto const rb = rank(all[b].status);
+                if (ra != rb)
+                    return ra < rb;
+                return rules[all[a].rule].level > rules[all[b].rule].level;
+            });
 
         auto& out = body_;
         out += "<table class=\"sortable outcomes\">\n<thead><tr>"
@@ -908,15 +911,14 @@ private:
         for (auto const i : sorted) {
             auto const& o = all[i];
             auto const& rule = rules[o.rule];
-            auto const* f = o.status == Status::failed ||
-                                    o.status == Status::not_evaluated
-                                ? finding_for(rule, o.rule, s)
-                                : nullptr;
+            auto const* f =
+                o.status == Status::failed || o.status == Status::not_evaluated
+                    ? finding_for(rule, o.rule, s)
+                    : nullptr;
             auto const t = f ? c_.triage_of(static_cast<std::size_t>(
                                    f - c_.result.findings.data()))
                              : triage::FindingTriage{};
-            bool const accepted =
-                t.suppression && o.status == Status::failed;
+            bool const accepted = t.suppression && o.status == Status::failed;
             auto const* status = accepted ? "suppressed" : css_class(o.status);
             out += "<tr class=\"outcome\" data-status=\"";
             out += status;

@@ -93,9 +93,9 @@ std::string junit_report(Context const& c)
         auto const* f = it == details.end() ? nullptr : it->second;
         bool const failed = o.status == Status::failed;
         // An accepted finding is a skipped test, with the reason.
-        auto const t = f ? c.triage_of(static_cast<std::size_t>(
-                               f - r.findings.data()))
-                         : triage::FindingTriage{};
+        auto const t =
+            f ? c.triage_of(static_cast<std::size_t>(f - r.findings.data()))
+              : triage::FindingTriage{};
         if (failed && t.suppression) {
             suite.cases += ">\n      <skipped message=\"" +
                            xml("suppressed until " + t.suppression->expires +
@@ -134,8 +134,7 @@ std::string junit_report(Context const& c)
                (suite.skipped
                     ? " skipped=\"" + std::to_string(suite.skipped) + "\""
                     : std::string()) +
-               ">\n" + suite.cases +
-               "  </testsuite>\n";
+               ">\n" + suite.cases + "  </testsuite>\n";
     }
     out += "</testsuites>\n";
     return out;

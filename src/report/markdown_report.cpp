@@ -65,17 +65,17 @@ std::string markdown_report(Context const& c)
     if (c.triage && c.triage->has_baseline()) {
         using triage::BaselineState;
         auto const& t = *c.triage;
-        out += "Since the baseline: **" +
-               std::to_string(t.count(BaselineState::new_)) + " new**, " +
-               std::to_string(t.count(BaselineState::absent)) + " fixed, " +
-               std::to_string(t.count(BaselineState::unchanged) +
-                              t.count(BaselineState::updated)) +
-               " unchanged" +
-               (t.unverified.empty()
-                    ? std::string()
-                    : ", " + std::to_string(t.unverified.size()) +
-                          " not verified") +
-               ".\n\n";
+        out +=
+            "Since the baseline: **" +
+            std::to_string(t.count(BaselineState::new_)) + " new**, " +
+            std::to_string(t.count(BaselineState::absent)) + " fixed, " +
+            std::to_string(t.count(BaselineState::unchanged) +
+                           t.count(BaselineState::updated)) +
+            " unchanged" +
+            (t.unverified.empty() ? std::string()
+                                  : ", " + std::to_string(t.unverified.size()) +
+                                        " not verified") +
+            ".\n\n";
     }
     if (!r.complete())
         out += "**The audit is incomplete**: what could not be read or "

@@ -253,9 +253,8 @@ std::string sarif_report(Context const& c)
             {"associatedRule", bj::object{{"id", rule.id}, {"index", f.rule}}},
             {"locations", bj::array{location(c, f.primary)}},
             // So that a later diff knows this was not checked, not fixed.
-            {"properties",
-             bj::object{{triage::fingerprint_key,
-                         triage::fingerprint(c.catalog, f)}}},
+            {"properties", bj::object{{triage::fingerprint_key,
+                                       triage::fingerprint(c.catalog, f)}}},
         });
     }
     if (c.triage && !c.sarif.drop_absent)
@@ -366,8 +365,7 @@ Status check_sarif_size(std::string_view sarif, std::size_t limit)
         return std::nullopt;
     return Error{"", "",
                  "the SARIF report is " + std::to_string(size) +
-                     " bytes gzipped, more than the " +
-                     std::to_string(limit) +
+                     " bytes gzipped, more than the " + std::to_string(limit) +
                      " GitHub code scanning accepts; audit fewer files at "
                      "a time"};
 }

@@ -48,13 +48,13 @@ void finding_lines(std::string& out, Context const& c, std::size_t index,
 
     if (t.baseline == triage::BaselineState::new_ ||
         t.baseline == triage::BaselineState::updated)
-        out += paint("1", std::string("[") + triage::to_string(t.baseline) +
-                              "]") +
-               " ";
+        out +=
+            paint("1", std::string("[") + triage::to_string(t.baseline) + "]") +
+            " ";
     if (f.status == Status::failed && t.suppression) {
         auto const& s = *t.suppression;
-        out += paint("2", std::string("suppressed ") +
-                              engine::to_string(f.level)) +
+        out += paint("2",
+                     std::string("suppressed ") + engine::to_string(f.level)) +
                ": " + f.message + " [" + rule.id + "]\n";
         out += "    accepted until " + s.expires +
                (s.owner.empty() ? "" : " by " + s.owner) + " (" +
@@ -93,17 +93,17 @@ std::string text_report(Context const& c, TextStyle style)
     if (c.triage && c.triage->has_baseline()) {
         using triage::BaselineState;
         auto const& t = *c.triage;
-        out += "Since " + t.baseline_file + ": " +
-               std::to_string(t.count(BaselineState::new_)) + " new, " +
-               std::to_string(t.count(BaselineState::absent)) + " fixed, " +
-               std::to_string(t.count(BaselineState::unchanged) +
-                              t.count(BaselineState::updated)) +
-               " unchanged" +
-               (t.unverified.empty()
-                    ? std::string()
-                    : ", " + std::to_string(t.unverified.size()) +
-                          " not verified") +
-               ".\n";
+        out +=
+            "Since " + t.baseline_file + ": " +
+            std::to_string(t.count(BaselineState::new_)) + " new, " +
+            std::to_string(t.count(BaselineState::absent)) + " fixed, " +
+            std::to_string(t.count(BaselineState::unchanged) +
+                           t.count(BaselineState::updated)) +
+            " unchanged" +
+            (t.unverified.empty() ? std::string()
+                                  : ", " + std::to_string(t.unverified.size()) +
+                                        " not verified") +
+            ".\n";
         for (auto const& a : t.absent)
             out += paint("1;32", "fixed") + ": " + a.message + " [" +
                    a.rule_id + "]\n    " + a.resource + "\n";
@@ -154,8 +154,8 @@ std::string text_report(Context const& c, TextStyle style)
            ", " + std::to_string(not_evaluated) + " not evaluated" +
            (suppressed ? ", " + std::to_string(suppressed) + " suppressed"
                        : std::string()) +
-           "; " +
-           std::to_string(result.count(Status::passed)) + " checks passed.\n";
+           "; " + std::to_string(result.count(Status::passed)) +
+           " checks passed.\n";
     if (!result.complete())
         out += paint("1;35", "The audit is incomplete:") +
                " what could not be read or evaluated is listed above, "

@@ -1,9 +1,9 @@
 #include "triage/triage.hpp"
 
-#include "json/document.hpp"
 #include "model/arm_id.hpp"
 #include "util/files.hpp"
 #include "util/strings.hpp"
+#include "json/document.hpp"
 
 #include <boost/json/value.hpp>
 
@@ -184,10 +184,10 @@ private:
         if (out.rule_id.empty())
             return error(pointer, "a result without a ruleId");
         auto const* prints = o->if_contains("partialFingerprints");
-        auto const* print = prints && prints->is_object()
-                                ? prints->as_object().if_contains(
-                                      fingerprint_key)
-                                : nullptr;
+        auto const* print =
+            prints && prints->is_object()
+                ? prints->as_object().if_contains(fingerprint_key)
+                : nullptr;
         if (!print || !print->is_string())
             return error(pointer, std::string("a result without the ") +
                                       fingerprint_key +
@@ -233,20 +233,18 @@ private:
                 continue;
             auto const* notes =
                 inv.as_object().if_contains("toolExecutionNotifications");
-            if (auto const* ok = inv.as_object().if_contains(
-                    "executionSuccessful");
+            if (auto const* ok =
+                    inv.as_object().if_contains("executionSuccessful");
                 ok && ok->is_bool() && !ok->as_bool())
                 baseline.complete = false;
             if (!notes || !notes->is_array())
                 continue;
             for (auto const& n : notes->as_array()) {
-                auto const* props = n.is_object()
-                                        ? n.as_object().if_contains(
-                                              "properties")
-                                        : nullptr;
+                auto const* props =
+                    n.is_object() ? n.as_object().if_contains("properties")
+                                  : nullptr;
                 if (props && props->is_object()) {
-                    auto print =
-                        string_at(props->as_object(), fingerprint_key);
+                    auto print = string_at(props->as_object(), fingerprint_key);
                     if (!print.empty())
                         baseline.not_evaluated.push_back(std::move(print));
                 }
@@ -306,8 +304,8 @@ void apply_suppressions(engine::AuditResult const& result,
                      (matched == 1 ? "; the finding it covered counts again"
                       : matched    ? "; the " + std::to_string(matched) +
                                       " findings it covered count again"
-                                   : "; it matches no finding either, remove "
-                                     "it"),
+                                : "; it matches no finding either, remove "
+                                  "it"),
                  s.file, s.at});
         else if (matched == 0)
             out.notices.push_back(
@@ -388,8 +386,7 @@ Diff diff(Baseline const& before, Baseline const& after)
     return out;
 }
 
-Triage triage(engine::AuditResult const& result,
-              engine::Catalog const& catalog,
+Triage triage(engine::AuditResult const& result, engine::Catalog const& catalog,
               std::vector<Suppression> const& suppressions,
               std::string const& today, Baseline const* baseline)
 {

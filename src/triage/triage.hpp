@@ -6,8 +6,8 @@
 // them, so every report shows the same decision.
 
 #include "engine/audit.hpp"
-#include "json/source_index.hpp"
 #include "util/error.hpp"
+#include "json/source_index.hpp"
 
 #include <boost/json/object.hpp>
 
@@ -85,8 +85,7 @@ struct Baseline
 // Error names the file and the place when it is not a byos-audit SARIF
 // log.
 Result<Baseline> read_baseline(std::string const& path);
-Result<Baseline> parse_baseline(std::string_view text,
-                                std::string const& path);
+Result<Baseline> parse_baseline(std::string_view text, std::string const& path);
 
 // Something about the configuration a report should show: a suppression
 // that ran out or matched nothing.
@@ -123,9 +122,9 @@ struct Triage
 // fingerprint.
 struct Diff
 {
-    std::vector<BaselineResult> added;  // open now, not before
-    std::vector<BaselineResult> fixed;  // open before, not now
-    std::vector<BaselineResult> open;   // open in both (as they are now)
+    std::vector<BaselineResult> added; // open now, not before
+    std::vector<BaselineResult> fixed; // open before, not now
+    std::vector<BaselineResult> open;  // open in both (as they are now)
     // Open before, and not evaluated now, or gone from an audit that
     // was incomplete: nobody knows whether they were fixed.
     std::vector<BaselineResult> unverified;
@@ -140,8 +139,7 @@ Diff diff(Baseline const& before, Baseline const& after);
 // With a baseline, each failed finding is new, unchanged or updated, and
 // each baseline result with no counterpart is absent, unless the rule
 // could not be evaluated on that resource this time.
-Triage triage(engine::AuditResult const& result,
-              engine::Catalog const& catalog,
+Triage triage(engine::AuditResult const& result, engine::Catalog const& catalog,
               std::vector<Suppression> const& suppressions,
               std::string const& today, Baseline const* baseline);
 

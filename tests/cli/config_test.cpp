@@ -18,9 +18,9 @@ using namespace byos::test;
 
 namespace {
 
-cli::Environment environment_in(std::string const& dir,
-                                std::vector<std::pair<std::string,
-                                                      std::string>> vars = {})
+cli::Environment
+environment_in(std::string const& dir,
+               std::vector<std::pair<std::string, std::string>> vars = {})
 {
     cli::Environment env;
     env.directory = dir;
@@ -56,9 +56,10 @@ char const* const storage_id =
 std::string shared_key_estate(std::string const& dir)
 {
     auto const path = dir + "/estate.json";
-    write_text(path, base_snapshot({{"storage",
-                                     {{"properties",
-                                       {{"allowSharedKeyAccess", true}}}}}}));
+    write_text(
+        path,
+        base_snapshot(
+            {{"storage", {{"properties", {{"allowSharedKeyAccess", true}}}}}}));
     return path;
 }
 
@@ -98,8 +99,8 @@ BOOST_AUTO_TEST_CASE(command_line_then_environment_then_file_then_default)
 })");
     fs::create_directory(dir + "/.git");
 
-    auto const file_only = cli::parse_options({"check", "x.json"},
-                                              environment_in(dir));
+    auto const file_only =
+        cli::parse_options({"check", "x.json"}, environment_in(dir));
     BOOST_REQUIRE(file_only.has_value());
     BOOST_TEST((file_only->audit.scenario == engine::Scenario::tts));
     BOOST_TEST((file_only->fail_on == cli::FailOn::note));
@@ -171,7 +172,7 @@ BOOST_AUTO_TEST_CASE(every_mistake_names_the_file_the_line_and_the_key)
     };
     std::vector<Case> const cases = {
         {"{\n  \"fail-onn\": \"error\"\n}", "line 2, column 15: 'fail-onn': "
-                                             "unknown key"},
+                                            "unknown key"},
         {"{\n  \"speech-studio\": \"yes\"\n}",
          "line 2, column 20: 'speech-studio': must be true or false"},
         {"{\"subscriptions\": \"abc\"}", "'subscriptions': must be an array"},
@@ -214,8 +215,8 @@ BOOST_AUTO_TEST_CASE(every_mistake_names_the_file_the_line_and_the_key)
                    error << " should hold " << c.expected);
     }
     // Comments and trailing commas are allowed.
-    BOOST_TEST(config_error("// settings\n{\"fail-on\": \"error\", /* x */}")
-                   .empty());
+    BOOST_TEST(
+        config_error("// settings\n{\"fail-on\": \"error\", /* x */}").empty());
 }
 
 BOOST_AUTO_TEST_CASE(unknown_variables_and_rules_are_errors)
@@ -278,8 +279,9 @@ BOOST_AUTO_TEST_CASE(rules_turned_off_or_relevelled_and_per_resource_scenarios)
 
     // The base pair's firewall denies public traffic: right for stt, an
     // error (BYOS013) for tts, which a pattern can ask for.
-    write_text(dir + "/.byos-audit.json",
-               R"({"scenarios": [{"resource": "/subscriptions/*/resourceGroups/rg-speech/**", "scenario": "tts"}],
+    write_text(
+        dir + "/.byos-audit.json",
+        R"({"scenarios": [{"resource": "/subscriptions/*/resourceGroups/rg-speech/**", "scenario": "tts"}],
                    "rules": {"BYOS008": "off"}})");
     auto const tts = run_tool({"check", estate}, {}, dir);
     BOOST_TEST(tts.exit_code == 1);
@@ -297,12 +299,13 @@ BOOST_AUTO_TEST_CASE(config_prints_each_setting_and_its_source)
     BOOST_TEST(run.out.find("configuration file: .byos-audit.json") !=
                std::string::npos);
     BOOST_TEST(run.out.find("tts  (command line)") != std::string::npos);
-    BOOST_TEST(run.out.find("error  (BYOS_AUDIT_FAIL_ON)") != std::string::npos);
+    BOOST_TEST(run.out.find("error  (BYOS_AUDIT_FAIL_ON)") !=
+               std::string::npos);
     BOOST_TEST(run.out.find("AzureCloud  (default)") != std::string::npos);
     BOOST_TEST(run.out.find("suppression BYOS008 /subscriptions/*/"
                             "resourceGroups/rg-speech/** until 2027-01-31, "
                             "owner platform-team  (.byos-audit.json:4)") !=
-               std::string::npos,
+                   std::string::npos,
                run.out);
     fs::remove_all(dir);
 }
@@ -334,21 +337,24 @@ BOOST_AUTO_TEST_CASE(a_suppressed_finding_does_not_fail_until_it_expires)
 
     // SARIF: an accepted result, and the expiry as a configuration
     // notification; --github leaves the accepted result out.
-    auto const sarif = run_tool(
-        {"check", estate, "--format", "sarif"}, {on_expiry_day}, dir);
+    auto const sarif =
+        run_tool({"check", estate, "--format", "sarif"}, {on_expiry_day}, dir);
     auto const log = bj::parse(sarif.out);
     auto const& results = log.at("runs").at(0).at("results").as_array();
     BOOST_REQUIRE(results.size() == 1u);
     BOOST_TEST(results[0].at("suppressions").at(0).at("status") == "accepted");
-    auto const github = run_tool({"check", estate, "--format", "sarif",
-                                  "--github"},
-                                 {on_expiry_day}, dir);
+    auto const github =
+        run_tool({"check", estate, "--format", "sarif", "--github"},
+                 {on_expiry_day}, dir);
     BOOST_TEST(github.exit_code == 0);
-    BOOST_TEST(bj::parse(github.out).at("runs").at(0).at("results")
+    BOOST_TEST(bj::parse(github.out)
+                   .at("runs")
+                   .at(0)
+                   .at("results")
                    .as_array()
                    .empty());
-    auto const late = run_tool(
-        {"check", estate, "--format", "sarif"}, {day_after}, dir);
+    auto const late =
+        run_tool({"check", estate, "--format", "sarif"}, {day_after}, dir);
     auto const late_log = bj::parse(late.out);
     auto const& notes = late_log.at("runs")
                             .at(0)
@@ -359,8 +365,9 @@ BOOST_AUTO_TEST_CASE(a_suppressed_finding_does_not_fail_until_it_expires)
     BOOST_REQUIRE(notes.size() == 1u);
     BOOST_TEST(std::string(notes[0].at("message").at("text").as_string())
                    .find("expired") != std::string::npos);
-    BOOST_TEST(!late_log.at("runs").at(0).at("results").at(0).as_object()
-                    .contains("suppressions"));
+    BOOST_TEST(
+        !late_log.at("runs").at(0).at("results").at(0).as_object().contains(
+            "suppressions"));
     fs::remove_all(dir);
 }
 
@@ -368,15 +375,16 @@ BOOST_AUTO_TEST_CASE(fail_on_new_gates_only_on_what_the_baseline_lacks)
 {
     auto const dir = make_temp_dir();
     auto const estate = shared_key_estate(dir);
-    auto const first = run_tool({"check", estate, "--format", "sarif", "-o",
-                                 dir + "/week1.sarif"});
+    auto const first = run_tool(
+        {"check", estate, "--format", "sarif", "-o", dir + "/week1.sarif"});
     BOOST_TEST(first.exit_code == 1);
 
     // The same estate: nothing new, so the gate passes.
-    auto const same = run_tool({"check", estate, "--baseline",
-                                dir + "/week1.sarif", "--fail-on-new"});
+    auto const same = run_tool(
+        {"check", estate, "--baseline", dir + "/week1.sarif", "--fail-on-new"});
     BOOST_TEST(same.exit_code == 0, same.out << same.err);
-    BOOST_TEST(same.out.find("Since " + dir + "/week1.sarif: 0 new, 0 fixed, "
+    BOOST_TEST(same.out.find("Since " + dir +
+                             "/week1.sarif: 0 new, 0 fixed, "
                              "1 unchanged.") == 0u,
                same.out);
     // Without --fail-on-new the old finding still fails the run.
@@ -385,13 +393,13 @@ BOOST_AUTO_TEST_CASE(fail_on_new_gates_only_on_what_the_baseline_lacks)
 
     // Shared Key fixed, public blob access new: the gate fails on it, and
     // the fixed one is an absent result.
-    write_text(estate,
-               base_snapshot({{"storage",
-                               {{"properties",
-                                 {{"allowBlobPublicAccess", true}}}}}}));
-    auto const changed = run_tool({"check", estate, "--baseline",
-                                   dir + "/week1.sarif", "--fail-on-new",
-                                   "--format", "json"});
+    write_text(
+        estate,
+        base_snapshot({{"storage",
+                        {{"properties", {{"allowBlobPublicAccess", true}}}}}}));
+    auto const changed =
+        run_tool({"check", estate, "--baseline", dir + "/week1.sarif",
+                  "--fail-on-new", "--format", "json"});
     BOOST_TEST(changed.exit_code == 1);
     auto const report = bj::parse(changed.out);
     BOOST_TEST(report.at("summary").at("new") == 1);
@@ -429,7 +437,7 @@ BOOST_AUTO_TEST_CASE(diff_says_what_is_new_fixed_and_still_open)
         run_tool({"diff", dir + "/old.sarif", dir + "/new.sarif"});
     BOOST_TEST(text.exit_code == 1); // a new error
     BOOST_TEST(text.out.find(": 2 new, 1 fixed, 0 still open.") !=
-               std::string::npos,
+                   std::string::npos,
                text.out);
     BOOST_TEST(text.out.find("  error BYOS007 " + std::string(storage_id)) !=
                std::string::npos);
@@ -447,8 +455,8 @@ BOOST_AUTO_TEST_CASE(diff_says_what_is_new_fixed_and_still_open)
                std::string::npos);
     auto const usage = run_tool({"diff", dir + "/old.sarif"});
     BOOST_TEST(usage.exit_code == 2);
-    auto const html = run_tool({"diff", dir + "/old.sarif",
-                                dir + "/new.sarif", "--format", "html"});
+    auto const html = run_tool(
+        {"diff", dir + "/old.sarif", dir + "/new.sarif", "--format", "html"});
     BOOST_TEST(html.exit_code == 2);
     fs::remove_all(dir);
 }

@@ -148,11 +148,10 @@ BOOST_AUTO_TEST_CASE(github_actions_recipe_runs_as_written)
     BOOST_REQUIRE(first.runs.size() == 2u);
     for (auto const& run : first.runs)
         BOOST_TEST(run.exit_code == 0, run.err);
-    for (auto const* file : {"byos-reports/byos-audit.sarif",
-                             "byos-reports/byos-audit.html",
-                             "byos-reports/byos-audit.md",
-                             "byos-estate.snapshot.json",
-                             "byos-github.sarif"})
+    for (auto const* file :
+         {"byos-reports/byos-audit.sarif", "byos-reports/byos-audit.html",
+          "byos-reports/byos-audit.md", "byos-estate.snapshot.json",
+          "byos-github.sarif"})
         BOOST_TEST(fs::exists(dir + "/" + file), file);
     auto const github = bj::parse(read_text(dir + "/byos-github.sarif"));
     BOOST_TEST(github.at("runs").at(0).at("tool").at("driver").at("name") ==
@@ -167,7 +166,7 @@ BOOST_AUTO_TEST_CASE(github_actions_recipe_runs_as_written)
     auto const& diff = second.runs.back();
     BOOST_TEST(diff.exit_code == 0, diff.err);
     BOOST_TEST(diff.out.find("0 new, 0 fixed, 1 still open") !=
-               std::string::npos,
+                   std::string::npos,
                diff.out);
     fs::remove_all(dir);
 }
@@ -212,7 +211,7 @@ BOOST_AUTO_TEST_CASE(azure_pipelines_recipe_runs_as_written)
     BOOST_REQUIRE(second.runs.size() == 2u);
     BOOST_TEST(second.runs[1].exit_code == 0, second.runs[1].err);
     BOOST_TEST(second.runs[1].out.find("0 new, 0 fixed, 2 still open") !=
-               std::string::npos,
+                   std::string::npos,
                second.runs[1].out);
     fs::remove_all(dir);
 }

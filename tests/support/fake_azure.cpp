@@ -254,8 +254,10 @@ void write_fake_az(FakeAzure const& azure, std::string const& dir)
 {
     auto const az = dir + "/az";
     write_text(az, "#!/bin/bash\n"
-                   "echo \"$@\" > '" + dir + "/az-args'\n"
-                   "exec 3<>/dev/tcp/127.0.0.1/" +
+                   "echo \"$@\" > '" +
+                       dir +
+                       "/az-args'\n"
+                       "exec 3<>/dev/tcp/127.0.0.1/" +
                        std::to_string(azure.http_port()) +
                        "\n"
                        "printf 'GET /metadata/identity/oauth2/token?"
@@ -265,7 +267,9 @@ void write_fake_az(FakeAzure const& azure, std::string const& dir)
                        "close\\r\\n\\r\\n' >&3\n"
                        "token=$(cat <&3 | tr -d '\\r' | grep -o "
                        "'\"access_token\":\"[^\"]*\"' | cut -d'\"' -f4)\n"
-                       "echo \"$token\" > '" + dir + "/az-token'\n"
+                       "echo \"$token\" > '" +
+                       dir +
+                       "/az-token'\n"
                        "echo \"{\\\"accessToken\\\": \\\"$token\\\", "
                        "\\\"expires_on\\\": $(( $(date +%s) + 3600 )), "
                        "\\\"tokenType\\\": \\\"Bearer\\\"}\"\n");

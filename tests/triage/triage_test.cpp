@@ -22,6 +22,11 @@ char const* const storage_id =
     "/subscriptions/6d0e3c1a-5b7f-4c2e-9a84-1f3b2d7e9c10/resourceGroups/"
     "rg-speech/providers/Microsoft.Storage/storageAccounts/stspeechtest";
 
+Document pair_document(std::string text)
+{
+    return {"pair.json", std::move(text), ""};
+}
+
 // The base pair with Shared Key on (BYOS008, error) and an old TLS
 // version (BYOS031, warning).
 std::unique_ptr<Audit> two_findings(bj::object extra = {})
@@ -32,7 +37,7 @@ std::unique_ptr<Audit> two_findings(bj::object extra = {})
                          {"minimumTlsVersion", "TLS1_0"}}}}}};
     for (auto const& [k, v] : extra)
         patch[k] = v;
-    return audit({{"pair.json", base_snapshot(patch)}});
+    return audit({pair_document(base_snapshot(patch))});
 }
 
 triage::Suppression suppression(std::string rule, std::string resource,
@@ -62,8 +67,8 @@ triage::Baseline baseline_of(Audit const& a, triage::Triage const* t = nullptr)
 {
     report::Context context{a.result, a.catalog, a.estate, {}, "", "", {}};
     context.triage = t;
-    auto parsed = triage::parse_baseline(report::sarif_report(context),
-                                         "old.sarif");
+    auto parsed =
+        triage::parse_baseline(report::sarif_report(context), "old.sarif");
     BOOST_REQUIRE(parsed.has_value());
     return *parsed;
 }
@@ -86,8 +91,8 @@ BOOST_AUTO_TEST_CASE(globs_match_within_and_across_segments)
     BOOST_TEST(id_glob_match("/subscriptions/**", id));
     BOOST_TEST(id_glob_match("**/stspeech*", id));
     // `**/` may stand for no segment at all.
-    BOOST_TEST(id_glob_match("/subscriptions/**/resourceGroups/rg-speech/**",
-                             id));
+    BOOST_TEST(
+        id_glob_match("/subscriptions/**/resourceGroups/rg-speech/**", id));
     BOOST_TEST(!id_glob_match("/subscriptions/*/resourceGroups/other/**", id));
     BOOST_TEST(!id_glob_match(id + "2", id));
     BOOST_TEST(!id_glob_match("", id));
@@ -152,7 +157,8 @@ BOOST_AUTO_TEST_CASE(a_suppression_needs_its_rule_and_its_resource)
 
 BOOST_AUTO_TEST_CASE(what_was_not_evaluated_is_never_suppressed)
 {
-    auto const a = two_findings({{"collections", {{"roleAssignments", nullptr}}}});
+    auto const a =
+        two_findings({{"collections", {{"roleAssignments", nullptr}}}});
     std::vector<triage::Suppression> const s{
         suppression("BYOS004", "**", "2027-01-31")};
     auto const t =
@@ -172,15 +178,15 @@ BOOST_AUTO_TEST_CASE(baseline_states_are_new_unchanged_updated_and_absent)
 
     // Now: Shared Key is off, TLS is still old, public blob access is new,
     // and BYOS031 is an error by configuration: updated, not unchanged.
-    auto now = audit({{"pair.json",
-                       base_snapshot({{"storage",
-                                       {{"properties",
-                                         {{"allowBlobPublicAccess", true},
-                                          {"minimumTlsVersion", "TLS1_0"}}}}}})}});
+    auto now = audit({pair_document(
+        base_snapshot({{"storage",
+                        {{"properties",
+                          {{"allowBlobPublicAccess", true},
+                           {"minimumTlsVersion", "TLS1_0"}}}}}}))});
     BOOST_TEST(now->catalog.set_level("BYOS031", engine::Level::error));
     now->result = engine::audit(now->estate, now->catalog, {});
-    auto const t = triage::triage(now->result, now->catalog, {}, "2026-12-04",
-                                  &baseline);
+    auto const t =
+        triage::triage(now->result, now->catalog, {}, "2026-12-04", &baseline);
 
     using triage::BaselineState;
     BOOST_TEST(t.has_baseline());
@@ -204,17 +210,17 @@ BOOST_AUTO_TEST_CASE(baseline_states_are_new_unchanged_updated_and_absent)
 BOOST_AUTO_TEST_CASE(what_could_not_be_read_is_not_called_fixed)
 {
     // Before: no Storage Blob Data Contributor (BYOS004, failed).
-    auto const before =
-        audit({{"pair.json",
-                base_snapshot({{"roleAssignments", bj::array{}}})}});
+    auto const before = audit(
+        {pair_document(base_snapshot({{"roleAssignments", bj::array{}}}))});
     auto const baseline = baseline_of(*before);
     BOOST_REQUIRE(baseline.results.size() == 1u);
 
     // Now the role assignments could not be read: BYOS004 is not
     // evaluated, so the old finding is neither fixed nor open.
-    auto const now = two_findings({{"collections", {{"roleAssignments", nullptr}}}});
-    auto const t = triage::triage(now->result, now->catalog, {}, "2026-12-04",
-                                  &baseline);
+    auto const now =
+        two_findings({{"collections", {{"roleAssignments", nullptr}}}});
+    auto const t =
+        triage::triage(now->result, now->catalog, {}, "2026-12-04", &baseline);
     BOOST_TEST(t.absent.empty());
 
     // And a diff between the two SARIF files says the same.
@@ -228,12 +234,11 @@ BOOST_AUTO_TEST_CASE(what_could_not_be_read_is_not_called_fixed)
 BOOST_AUTO_TEST_CASE(diff_lists_new_fixed_and_open)
 {
     auto const before = two_findings();
-    auto const after =
-        audit({{"pair.json",
-                base_snapshot({{"storage",
-                                {{"properties",
-                                  {{"allowBlobPublicAccess", true},
-                                   {"minimumTlsVersion", "TLS1_0"}}}}}})}});
+    auto const after = audit({pair_document(
+        base_snapshot({{"storage",
+                        {{"properties",
+                          {{"allowBlobPublicAccess", true},
+                           {"minimumTlsVersion", "TLS1_0"}}}}}}))});
     auto const d = triage::diff(baseline_of(*before), baseline_of(*after));
     BOOST_REQUIRE(d.added.size() == 1u);
     BOOST_TEST(d.added[0].rule_id == "BYOS007");
@@ -260,14 +265,14 @@ BOOST_AUTO_TEST_CASE(a_baseline_must_be_byos_audit_sarif)
     BOOST_TEST(bad("{\"runs\": [}").find("b.sarif: line 1") == 0u);
     BOOST_TEST(bad("{\"version\": \"2.1.0\"}").find("no runs") !=
                std::string::npos);
-    auto const other = bad(
-        "{\"runs\": [{\"tool\": {\"driver\": {\"name\": \"checkov\"}},\n"
-        "\"results\": []}]}");
+    auto const other =
+        bad("{\"runs\": [{\"tool\": {\"driver\": {\"name\": \"checkov\"}},\n"
+            "\"results\": []}]}");
     BOOST_TEST(other.find("line 1") != std::string::npos);
     BOOST_TEST(other.find("not a byos-audit SARIF log") != std::string::npos);
-    auto const unprinted = bad(
-        "{\"runs\": [{\"tool\": {\"driver\": {\"name\": \"byos-audit\"}},\n"
-        "\"results\": [\n{\"ruleId\": \"BYOS008\"}]}]}");
+    auto const unprinted =
+        bad("{\"runs\": [{\"tool\": {\"driver\": {\"name\": \"byos-audit\"}},\n"
+            "\"results\": [\n{\"ruleId\": \"BYOS008\"}]}]}");
     BOOST_TEST(unprinted.find("line 3") != std::string::npos);
     BOOST_TEST(unprinted.find("fingerprint") != std::string::npos);
 }
@@ -276,19 +281,18 @@ BOOST_AUTO_TEST_CASE(sarif_carries_suppressions_and_baseline_states)
 {
     auto const before = two_findings();
     auto const baseline = baseline_of(*before);
-    auto const now =
-        audit({{"pair.json",
-                base_snapshot({{"storage",
-                                {{"properties",
-                                  {{"allowBlobPublicAccess", true},
-                                   {"minimumTlsVersion", "TLS1_0"}}}}}})}});
+    auto const now = audit({pair_document(
+        base_snapshot({{"storage",
+                        {{"properties",
+                          {{"allowBlobPublicAccess", true},
+                           {"minimumTlsVersion", "TLS1_0"}}}}}}))});
     std::vector<triage::Suppression> s{
         suppression("BYOS031", storage_id, "2027-01-31")};
     s[0].owner = "platform-team";
-    auto const t = triage::triage(now->result, now->catalog, s, "2026-12-04",
-                                  &baseline);
-    report::Context context{now->result, now->catalog, now->estate, {}, "",
-                            "",          {}};
+    auto const t =
+        triage::triage(now->result, now->catalog, s, "2026-12-04", &baseline);
+    report::Context context{now->result, now->catalog, now->estate, {},
+                            "",          "",           {}};
     context.triage = &t;
     auto const log = bj::parse(report::sarif_report(context));
     auto const& results = log.at("runs").at(0).at("results").as_array();
