@@ -3,13 +3,13 @@
 #include "engine/audit.hpp"
 #include "input/loader.hpp"
 #include "triage/triage.hpp"
+#include "util/clock.hpp"
 #include "util/files.hpp"
 #include "util/names.hpp"
 
 #include <algorithm>
 #include <chrono>
 #include <cstdlib>
-#include <ctime>
 #include <filesystem>
 #include <ostream>
 
@@ -22,23 +22,10 @@ void print_error(std::ostream& err, Error const& error)
     err << "byos-audit: error: " << error.describe() << "\n";
 }
 
-// ISO 8601 UTC. SOURCE_DATE_EPOCH, when set, fixes the clock so that
-// reports are reproducible byte for byte.
+// ISO 8601 UTC, from the clock SOURCE_DATE_EPOCH can fix.
 std::string now_utc()
 {
-    std::time_t t = std::time(nullptr);
-    if (char const* epoch = std::getenv("SOURCE_DATE_EPOCH"))
-        t = static_cast<std::time_t>(std::strtoll(epoch, nullptr, 10));
-    std::tm tm{};
-    gmtime_r(&t, &tm);
-    char buffer[32];
-    std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%SZ", &tm);
-    return buffer;
-}
-
-std::string where_declared(std::string const& file, json::Position at)
-{
-    return at.line ? file + ":" + std::to_string(at.line) : file;
+    return utc_now("%Y-%m-%dT%H:%M:%SZ");
 }
 
 // The built-in rules, the --rules folders, then the configuration's rule
@@ -73,7 +60,7 @@ Result<engine::Catalog> load_catalog(Options const& options,
                      (o.off ? " is turned off"
                             : std::string(" is given the level ") +
                                   engine::to_string(o.level)) +
-                     " by " + where_declared(o.file, o.at),
+                     " by " + json::file_line(o.file, o.at),
                  o.file, o.at});
     }
     return catalog;
@@ -335,7 +322,7 @@ int show_config(Options const& options, std::ostream& out, std::ostream& err)
     for (auto const& o : options.rule_overrides)
         out << "rule " << o.rule << " "
             << (o.off ? "off" : engine::to_string(o.level)) << "  ("
-            << where_declared(o.file, o.at) << ")\n";
+            << json::file_line(o.file, o.at) << ")\n";
     for (auto const& s : options.suppressions) {
         bool const expired = s.expires < options.today;
         out << "suppression " << s.rule << " " << s.resource << " until "

@@ -124,11 +124,7 @@ public:
 private:
     Error fail(std::string const& pointer, std::string const& message) const
     {
-        auto const at = json::locate(text_, {pointer}).front();
-        std::string where;
-        if (at.line)
-            where = "line " + std::to_string(at.line) + ", column " +
-                    std::to_string(at.column);
+        auto const where = json::line_column(position(pointer));
         auto const key = pointer.empty() ? std::string() : pointer.substr(1);
         return Error{path_, where,
                      key.empty() ? message : "'" + key + "': " + message};

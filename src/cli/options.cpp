@@ -2,13 +2,13 @@
 
 #include "auth/credential.hpp"
 
+#include "util/clock.hpp"
 #include "util/strings.hpp"
 
 #include <boost/program_options.hpp>
 
 #include <algorithm>
 #include <cctype>
-#include <ctime>
 #include <map>
 #include <sstream>
 
@@ -486,13 +486,9 @@ void add_layers(po::variables_map const& vm, Layers const& layers, bool scan,
                 it != layers.file->settings.end()) {
                 values = &it->second.values;
                 auto const& at = it->second.at;
-                origin.source =
-                    layers.file->file + ":" + std::to_string(at.line);
-                origin.place =
-                    Error{layers.file->file,
-                          "line " + std::to_string(at.line) + ", column " +
-                              std::to_string(at.column),
-                          std::string("'") + s.key + "'"};
+                origin.source = json::file_line(layers.file->file, at);
+                origin.place = Error{layers.file->file, json::line_column(at),
+                                     std::string("'") + s.key + "'"};
             }
         }
         if (!values) {
@@ -549,14 +545,7 @@ Environment process_environment()
             continue;
         env.variables.emplace_back(entry.substr(0, eq), entry.substr(eq + 1));
     }
-    std::time_t t = std::time(nullptr);
-    if (char const* epoch = std::getenv("SOURCE_DATE_EPOCH"))
-        t = static_cast<std::time_t>(std::strtoll(epoch, nullptr, 10));
-    std::tm tm{};
-    gmtime_r(&t, &tm);
-    char buffer[16];
-    std::strftime(buffer, sizeof buffer, "%Y-%m-%d", &tm);
-    env.today = buffer;
+    env.today = utc_now("%Y-%m-%d");
     return env;
 }
 

@@ -56,11 +56,9 @@ public:
 
     Error fail(std::string const& pointer, std::string message) const
     {
-        auto const at = json::locate(text_, {pointer}).front();
-        std::string where;
-        if (at.line)
-            where = "line " + std::to_string(at.line) + ", column " +
-                    std::to_string(at.column) + " ";
+        auto where = json::line_column(json::locate(text_, {pointer}).front());
+        if (!where.empty())
+            where += " ";
         where += "(at " + (pointer.empty() ? std::string("/") : pointer) + ")";
         return Error{file_, where, std::move(message)};
     }

@@ -118,11 +118,7 @@ Status Reader::load(bj::value const& root)
 
 Error Reader::fail(std::string const& pointer, std::string message) const
 {
-    std::string where;
-    auto const at = json::locate(text_, {pointer}).front();
-    if (at.line)
-        where = "line " + std::to_string(at.line) + ", column " +
-                std::to_string(at.column);
+    auto where = json::line_column(json::locate(text_, {pointer}).front());
     if (!pointer.empty())
         where += (where.empty() ? "" : " ") + ("(at " + pointer + ")");
     return Error{path_, where, std::move(message)};

@@ -13,9 +13,7 @@ namespace {
 
 std::string where(std::string_view text, std::size_t offset)
 {
-    auto const at = position_of_offset(text, offset);
-    return "line " + std::to_string(at.line) + ", column " +
-           std::to_string(at.column);
+    return line_column(position_of_offset(text, offset));
 }
 
 std::string explain(boost::system::error_code const& ec)
@@ -70,11 +68,9 @@ bool find_non_finite(boost::json::value const& v,
 
 std::string where_pointer(std::string_view text, std::string const& pointer)
 {
-    auto const at = locate(text, {pointer}).front();
-    std::string out;
-    if (at.line)
-        out = "line " + std::to_string(at.line) + ", column " +
-              std::to_string(at.column) + " ";
+    auto out = line_column(locate(text, {pointer}).front());
+    if (!out.empty())
+        out += " ";
     return out + "(at " + pointer + ")";
 }
 

@@ -33,6 +33,19 @@ Position position_of_offset(std::string_view text, std::size_t offset)
     return at;
 }
 
+std::string line_column(Position at)
+{
+    if (!at.line)
+        return "";
+    return "line " + std::to_string(at.line) + ", column " +
+           std::to_string(at.column);
+}
+
+std::string file_line(std::string const& file, Position at)
+{
+    return at.line ? file + ":" + std::to_string(at.line) : file;
+}
+
 void append_pointer_token(std::string& pointer, std::string_view token)
 {
     pointer += '/';

@@ -21,6 +21,13 @@ struct Position
 // Turns a byte offset of `text` into a line and column.
 Position position_of_offset(std::string_view text, std::size_t offset);
 
+// "line 3, column 7", as errors name a place; empty when `at` is unknown.
+std::string line_column(Position at);
+
+// "FILE:3", as notices name a declaration; `file` alone when the line is
+// unknown.
+std::string file_line(std::string const& file, Position at);
+
 // For each RFC 6901 pointer in `pointers` ("/value/3"), the position where
 // the value it names begins in `text`, which must be valid JSON. Pointers
 // that name nothing get an unknown position.

@@ -53,12 +53,8 @@ std::string diff_report(triage::Diff const& diff, std::string const& before,
 {
     std::string out;
     auto const counts =
-        std::to_string(diff.added.size()) + " new, " +
-        std::to_string(diff.fixed.size()) + " fixed, " +
-        std::to_string(diff.open.size()) + " still open" +
-        (diff.unverified.empty()
-             ? std::string()
-             : ", " + std::to_string(diff.unverified.size()) + " not verified");
+        change_counts(diff.added.size(), diff.fixed.size(), diff.open.size(),
+                      "still open", diff.unverified.size());
     if (markdown) {
         out += "## byos-audit: what changed\n\nFrom `" + cell(before) +
                "` to `" + cell(after) + "`: " + counts + ".\n\n";

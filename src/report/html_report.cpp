@@ -569,21 +569,11 @@ private:
     void summary()
     {
         auto const& r = c_.result;
-        std::array<std::size_t, 3> by_level{};
-        std::size_t not_evaluated = 0;
-        std::size_t suppressed = 0;
+        auto const [by_level, suppressed, not_evaluated] = tally(c_);
         std::vector<std::array<std::size_t, 4>> by_rule(
             c_.catalog.rules().size());
-        for (std::size_t i = 0; i < r.findings.size(); ++i) {
-            auto const& f = r.findings[i];
-            if (f.status != Status::failed)
-                ++not_evaluated;
-            else if (c_.triage_of(i).suppression)
-                ++suppressed;
-            else
-                ++by_level[static_cast<std::size_t>(f.level)];
+        for (auto const& f : r.findings)
             ++by_rule[f.rule][f.status == Status::failed ? 0 : 1];
-        }
         for (auto const& o : r.outcomes)
             if (o.status == Status::passed ||
                 o.status == Status::not_applicable)

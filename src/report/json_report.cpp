@@ -88,6 +88,17 @@ std::string json_report(Context const& c)
         {"notEvaluated", r.count(engine::Status::not_evaluated)},
         {"notApplicable", r.count(engine::Status::not_applicable)},
     };
+    auto const* t = c.triage;
+    if (t)
+        summary["suppressed"] = t->suppressed();
+    if (t && t->has_baseline()) {
+        using triage::BaselineState;
+        summary["new"] = t->count(BaselineState::new_);
+        summary["unchanged"] = t->count(BaselineState::unchanged);
+        summary["updated"] = t->count(BaselineState::updated);
+        summary["absent"] = t->count(BaselineState::absent);
+        summary["unverified"] = t->unverified.size();
+    }
 
     bj::array gaps;
     for (auto const& g : r.gaps)
@@ -108,33 +119,22 @@ std::string json_report(Context const& c)
         {"findings", bj::array()},
         {"notAudited", std::move(gaps)},
     };
-    if (c.triage) {
-        auto const& t = *c.triage;
-        summary = report["summary"].as_object();
-        summary["suppressed"] = t.suppressed();
-        if (t.has_baseline()) {
-            using triage::BaselineState;
-            summary["new"] = t.count(BaselineState::new_);
-            summary["unchanged"] = t.count(BaselineState::unchanged);
-            summary["updated"] = t.count(BaselineState::updated);
-            summary["absent"] = t.count(BaselineState::absent);
-            summary["unverified"] = t.unverified.size();
-            bj::array fixed;
-            for (auto const& a : t.absent)
-                fixed.push_back(bj::object{{"ruleId", a.rule_id},
-                                           {"level", a.level},
-                                           {"resource", a.resource},
-                                           {"message", a.message}});
-            report["baseline"] = t.baseline_file;
-            report["fixed"] = std::move(fixed);
-        }
-        report["summary"] = std::move(summary);
+    if (t && t->has_baseline()) {
+        bj::array fixed;
+        for (auto const& a : t->absent)
+            fixed.push_back(bj::object{{"ruleId", a.rule_id},
+                                       {"level", a.level},
+                                       {"resource", a.resource},
+                                       {"message", a.message}});
+        report["baseline"] = t->baseline_file;
+        report["fixed"] = std::move(fixed);
+    }
+    if (t && !t->notices.empty()) {
         bj::array notices;
-        for (auto const& n : t.notices)
+        for (auto const& n : t->notices)
             notices.push_back(
                 bj::object{{"level", n.level}, {"message", n.message}});
-        if (!notices.empty())
-            report["notices"] = std::move(notices);
+        report["notices"] = std::move(notices);
     }
 
     // The findings are streamed one by one between the parts around

@@ -48,35 +48,11 @@ constexpr std::size_t max_rows = 500;
 std::string markdown_report(Context const& c)
 {
     auto const& r = c.result;
-    std::array<std::size_t, 3> by_level{};
-    std::size_t not_evaluated = 0;
-    std::size_t suppressed = 0;
-    for (std::size_t i = 0; i < r.findings.size(); ++i) {
-        auto const& f = r.findings[i];
-        if (f.status != Status::failed)
-            ++not_evaluated;
-        else if (c.triage_of(i).suppression)
-            ++suppressed;
-        else
-            ++by_level[static_cast<std::size_t>(f.level)];
-    }
+    auto const [by_level, suppressed, not_evaluated] = tally(c);
 
     std::string out = "## byos-audit: BYOS Speech audit\n\n";
-    if (c.triage && c.triage->has_baseline()) {
-        using triage::BaselineState;
-        auto const& t = *c.triage;
-        out +=
-            "Since the baseline: **" +
-            std::to_string(t.count(BaselineState::new_)) + " new**, " +
-            std::to_string(t.count(BaselineState::absent)) + " fixed, " +
-            std::to_string(t.count(BaselineState::unchanged) +
-                           t.count(BaselineState::updated)) +
-            " unchanged" +
-            (t.unverified.empty() ? std::string()
-                                  : ", " + std::to_string(t.unverified.size()) +
-                                        " not verified") +
-            ".\n\n";
-    }
+    if (c.triage && c.triage->has_baseline())
+        out += "Since the baseline: **" + change_counts(*c.triage) + "**.\n\n";
     if (!r.complete())
         out += "**The audit is incomplete**: what could not be read or "
                "evaluated is listed below, and none of it counts as "

@@ -19,6 +19,41 @@ std::string render(Format format, Context const& context, TextStyle style)
     return {};
 }
 
+Tally tally(Context const& c)
+{
+    Tally out;
+    for (std::size_t i = 0; i < c.result.findings.size(); ++i) {
+        auto const& f = c.result.findings[i];
+        if (f.status != engine::Status::failed)
+            ++out.not_evaluated;
+        else if (c.triage_of(i).suppression)
+            ++out.suppressed;
+        else
+            ++out.by_level[static_cast<std::size_t>(f.level)];
+    }
+    return out;
+}
+
+std::string change_counts(std::size_t added, std::size_t fixed,
+                          std::size_t open, char const* open_word,
+                          std::size_t unverified)
+{
+    auto out = std::to_string(added) + " new, " + std::to_string(fixed) +
+               " fixed, " + std::to_string(open) + " " + open_word;
+    if (unverified)
+        out += ", " + std::to_string(unverified) + " not verified";
+    return out;
+}
+
+std::string change_counts(triage::Triage const& t)
+{
+    using triage::BaselineState;
+    return change_counts(
+        t.count(BaselineState::new_), t.count(BaselineState::absent),
+        t.count(BaselineState::unchanged) + t.count(BaselineState::updated),
+        "unchanged", t.unverified.size());
+}
+
 char const* file_name(Format format)
 {
     switch (format) {

@@ -1,8 +1,8 @@
 #pragma once
 
 // Reports turn an AuditResult into text for terminals, JSON for scripts,
-// SARIF 2.1.0 for code scanning and HTML for people. They are pure functions from the result to
-// a string; writing is done once, atomically, by the caller.
+// SARIF 2.1.0 for code scanning and HTML for people. They are pure functions
+// from the result to a string; writing is done once, atomically, by the caller.
 
 #include "engine/audit.hpp"
 #include "engine/catalog.hpp"
@@ -12,6 +12,7 @@
 
 #include <boost/json/value.hpp>
 
+#include <array>
 #include <string>
 #include <vector>
 
@@ -32,8 +33,8 @@ char const* file_name(Format format);
 
 struct SarifOptions
 {
-    std::string category;        // automationDetails.id, when set
-    bool include_passes = false; // results of kind pass, notApplicable
+    std::string category;         // automationDetails.id, when set
+    bool include_passes = false;  // results of kind pass, notApplicable
     bool drop_suppressed = false; // leave accepted findings out
     bool drop_absent = false;     // leave out what the baseline had
 };
@@ -85,6 +86,24 @@ std::string junit_report(Context const& context);
 std::string html_report(Context const& context);
 
 std::string render(Format format, Context const& context, TextStyle style);
+
+// The findings as the summaries of every report count them: failed ones
+// by level (note, warning, error) unless a suppression accepts them.
+struct Tally
+{
+    std::array<std::size_t, 3> by_level{};
+    std::size_t suppressed = 0;
+    std::size_t not_evaluated = 0;
+};
+Tally tally(Context const& context);
+
+// "2 new, 1 fixed, 5 unchanged" (`open_word` names the third count),
+// with ", 1 not verified" when there are such findings.
+std::string change_counts(std::size_t added, std::size_t fixed,
+                          std::size_t open, char const* open_word,
+                          std::size_t unverified);
+// The same for an audit against its baseline.
+std::string change_counts(triage::Triage const& triaged);
 
 // `byos-audit diff`: what is new, fixed and still open between the SARIF
 // reports `before` and `after`, as text or Markdown.

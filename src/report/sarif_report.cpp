@@ -163,10 +163,8 @@ bj::object absent_object(Context const& c, triage::BaselineResult const& r)
     out.erase("suppressions");
     out["baselineState"] = "absent";
     out.erase("ruleIndex");
-    auto const& rules = c.catalog.rules();
-    for (std::size_t i = 0; i < rules.size(); ++i)
-        if (rules[i].id == r.rule_id)
-            out["ruleIndex"] = i;
+    if (auto const* rule = c.catalog.find(r.rule_id))
+        out["ruleIndex"] = rule - c.catalog.rules().data();
     return out;
 }
 

@@ -91,19 +91,8 @@ std::string text_report(Context const& c, TextStyle style)
 
     // Against a baseline, what changed comes first.
     if (c.triage && c.triage->has_baseline()) {
-        using triage::BaselineState;
         auto const& t = *c.triage;
-        out +=
-            "Since " + t.baseline_file + ": " +
-            std::to_string(t.count(BaselineState::new_)) + " new, " +
-            std::to_string(t.count(BaselineState::absent)) + " fixed, " +
-            std::to_string(t.count(BaselineState::unchanged) +
-                           t.count(BaselineState::updated)) +
-            " unchanged" +
-            (t.unverified.empty() ? std::string()
-                                  : ", " + std::to_string(t.unverified.size()) +
-                                        " not verified") +
-            ".\n";
+        out += "Since " + t.baseline_file + ": " + change_counts(t) + ".\n";
         for (auto const& a : t.absent)
             out += paint("1;32", "fixed") + ": " + a.message + " [" +
                    a.rule_id + "]\n    " + a.resource + "\n";
@@ -130,18 +119,7 @@ std::string text_report(Context const& c, TextStyle style)
                ": the input holds no SpeechServices account and no "
                "listing that proves there is none\n";
 
-    std::array<std::size_t, 3> by_level{};
-    std::size_t not_evaluated = 0;
-    std::size_t suppressed = 0;
-    for (std::size_t i = 0; i < result.findings.size(); ++i) {
-        auto const& f = result.findings[i];
-        if (f.status != Status::failed)
-            ++not_evaluated;
-        else if (c.triage_of(i).suppression)
-            ++suppressed;
-        else
-            ++by_level[static_cast<std::size_t>(f.level)];
-    }
+    auto const [by_level, suppressed, not_evaluated] = tally(c);
 
     auto const pairs = static_cast<std::size_t>(
         std::count_if(result.subjects.begin(), result.subjects.end(),

@@ -52,9 +52,7 @@ std::string fingerprint(engine::Catalog const& catalog,
 
 std::string Suppression::declared_at() const
 {
-    if (at.line == 0)
-        return file;
-    return file + ":" + std::to_string(at.line);
+    return json::file_line(file, at);
 }
 
 bool valid_date(std::string_view date)
@@ -117,11 +115,11 @@ public:
 
     Error error(std::string const& pointer, std::string const& message) const
     {
-        auto const at = json::locate(text_, {pointer}).front();
         std::string where = pointer.empty() ? "/" : pointer;
-        if (at.line)
-            where = "line " + std::to_string(at.line) + ", column " +
-                    std::to_string(at.column) + " (" + where + ")";
+        auto const at =
+            json::line_column(json::locate(text_, {pointer}).front());
+        if (!at.empty())
+            where = at + " (" + where + ")";
         return Error{path_, where, message};
     }
 

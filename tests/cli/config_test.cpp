@@ -281,8 +281,10 @@ BOOST_AUTO_TEST_CASE(rules_turned_off_or_relevelled_and_per_resource_scenarios)
     // error (BYOS013) for tts, which a pattern can ask for.
     write_text(
         dir + "/.byos-audit.json",
-        R"({"scenarios": [{"resource": "/subscriptions/*/resourceGroups/rg-speech/**", "scenario": "tts"}],
-                   "rules": {"BYOS008": "off"}})");
+        R"({"scenarios": [
+              {"resource": "/subscriptions/*/resourceGroups/rg-speech/**",
+               "scenario": "tts"}],
+            "rules": {"BYOS008": "off"}})");
     auto const tts = run_tool({"check", estate}, {}, dir);
     BOOST_TEST(tts.exit_code == 1);
     BOOST_TEST(tts.out.find("[BYOS013]") != std::string::npos);

@@ -17,6 +17,7 @@ namespace byos::test {
 
 std::string make_temp_dir()
 {
+    // mkdtemp replaces the six trailing characters with a unique name.
     std::string pattern = "/tmp/byos-audit-test-XXXXXX";
     if (!::mkdtemp(pattern.data()))
         throw std::runtime_error("mkdtemp failed");
